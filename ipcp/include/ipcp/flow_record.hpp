@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// One flow end inside a shim engine.
+#pragma once
+
+#include <flowlib/clock.hpp>
+#include <flowlib/flow_fsm.hpp>
+#include <ipcp/eid.hpp>
+#include <ipcp/name_hash.hpp>
+#include <ipcp/peer_address.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace ogw::ipcp {
+
+struct FlowCounters {
+    std::uint64_t rx_packets = 0;
+    std::uint64_t rx_bytes = 0;
+    std::uint64_t tx_packets = 0;
+    std::uint64_t tx_bytes = 0;
+    std::uint64_t drops = 0;
+    std::uint64_t keepalives_sent = 0;
+    std::uint64_t keepalives_received = 0;
+};
+
+struct FlowRecord {
+    FlowRecord(Eid e, const qosspec_t& qos, const flow::FsmConfig& cfg, Instant now)
+        : eid(e), fsm(qos, cfg), created(now) {}
+
+    Eid eid;
+    Eid remote_eid = no_eid;
+    PeerAddress peer;
+    NameHash name;               // the name the requester asked for
+    flow::FlowFsm fsm;
+    std::uint64_t tag = 0;       // the owner's handle for this flow
+    Instant created;
+    FlowCounters counters;
+    std::vector<std::byte> first_sdu;      // piggybacked on FLOW_REQ until delivered
+    std::optional<Instant> scheduled;      // time of this flow's live timer-heap entry
+    std::uint32_t echo_token = 0;          // outstanding keepalive echo request
+    Instant echo_sent{};
+    bool indexed = false;                  // present in the (peer, remote_eid) index
+};
+
+}  // namespace ogw::ipcp

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include <ipcp/shim_engine.hpp>
+
+#include <flowlib/log.hpp>
+
+#include <algorithm>
+
+namespace ogw::ipcp {
+
+using flow::DeallocReason;
+using flow::FlowState;
+using flow::FsmActions;
+
+class ShimEngine::Reentry {
+public:
+    explicit Reentry(ShimEngine& e) : e_(e) { ++e_.depth_; }
+    Reentry(const Reentry&) = delete;
+    Reentry& operator=(const Reentry&) = delete;
+    ~Reentry() {
+        if (--e_.depth_ == 0) {
+            for (Eid eid : e_.released_) {
+                e_.flows_.erase(eid);
+            }
+            e_.released_.clear();
+        }
+    }
+
+private:
+    ShimEngine& e_;
+};
+
+std::uint64_t EngineCounters::total_drops() const {
+    std::uint64_t n = 0;
+    for (auto d : drops) {
+        n += d;
+    }
+    return n;
+}
+
+ShimEngine::ShimEngine(const Codec& codec, Transmitter& tx, EngineUser& user,
+                       EngineConfig config)
+    : codec_(codec), tx_(tx), user_(user), config_(config), flows_(config.max_flows),
+      scratch_(wire::max_message_size) {}
+
+FlowRecord* ShimEngine::live(Eid eid) {
+    FlowRecord* rec = flows_.find(eid);
+    if (rec == nullptr || rec->fsm.state() == FlowState::closed) {
+        return nullptr;
+    }
+    return rec;
+}
+
+const FlowRecord* ShimEngine::find(Eid eid) const {
+    const FlowRecord* rec = flows_.find(eid);
+    if (rec == nullptr || rec->fsm.state() == FlowState::closed) {
+        return nullptr;
+    }
+    return rec;
+}
+
+std::size_t ShimEngine::max_sdu() const {
+    const std::size_t hdr = codec_.data_header_size();
+    const std::size_t msg = std::min(config_.max_message_size, wire::max_message_size);
+    return msg > hdr ? msg - hdr : 0;
+}
+
+// ------------------------------------------------------------------------- actions, timers
+
+void ShimEngine::transmit(const PeerAddress& to, const Message& m) {
+    const std::size_t n = codec_.encode(m, scratch_);
+    if (n == 0) {
+        count_drop(DropReason::too_big);
+        return;
+    }
+    ++counters_.tx_messages;
+    tx_.transmit(to, std::span<const std::byte>(scratch_.data(), n));
+}
+
+void ShimEngine::send_message(const PeerAddress& to, const Message& m) { transmit(to, m); }
+
+void ShimEngine::schedule(FlowRecord& rec) {
+    const auto due = rec.fsm.next_deadline();
+    if (!due) {
+        rec.scheduled.reset();
+        return;
+    }
+    // Entries are never removed: a later one replaces an earlier one lazily (see on_timer).
+    if (!rec.scheduled || *due < *rec.scheduled) {
+        rec.scheduled = *due;
+        timers_.emplace(*due, rec.eid);
+    }
+}
+
+void ShimEngine::deliver_first_sdu(FlowRecord& rec) {
+    if (rec.first_sdu.empty()) {
+        return;
+    }
+    std::vector<std::byte> sdu = std::move(rec.first_sdu);
+    rec.first_sdu.clear();
+    rec.counters.rx_packets++;
+    rec.counters.rx_bytes += sdu.size();
+    user_.on_data(rec.eid, rec.tag, sdu);
+}
+
+void ShimEngine::apply(Instant now, FlowRecord& rec, const FsmActions& a, bool ack) {
+    if (a.has(FsmActions::send_flow_req)) {
+        transmit(rec.peer, FlowReqMsg{rec.eid, rec.name, rec.fsm.qos(), rec.first_sdu});
+    }
+    if (a.has(FsmActions::send_flow_reply)) {
+        const Eid src = a.reply_code == 0 ? rec.eid : no_eid;
+        transmit(rec.peer, FlowReplyMsg{rec.remote_eid, src, a.reply_code});
+    }
+    if (a.has(FsmActions::send_keepalive)) {
+        rec.echo_token = next_token_++;
+        rec.echo_sent = now;
+        rec.counters.keepalives_sent++;
+        transmit(rec.peer, KeepaliveMsg{rec.remote_eid, rec.eid, wire::keepalive_echo_request,
+                                        rec.echo_token});
+    }
+    if (a.has(FsmActions::send_dealloc) && rec.remote_eid != no_eid) {
+        for (int i = 0; i < a.dealloc_copies; ++i) {
+            transmit(rec.peer, FlowDeallocMsg{rec.remote_eid, rec.eid, a.dealloc_reason});
+        }
+    }
+    if (a.has(FsmActions::send_dealloc_ack) && ack && rec.remote_eid != no_eid) {
+        transmit(rec.peer, DeallocAckMsg{rec.remote_eid, rec.eid});
+    }
+    if (a.has(FsmActions::state_changed)) {
+        const FlowState from = rec.fsm.previous_state();
+        const FlowState to = rec.fsm.state();
+        if (to == FlowState::allocated && from == FlowState::alloc_pending) {
+            rec.first_sdu.clear();
+            ++counters_.flows_allocated;
+        } else if (to == FlowState::allocated && from == FlowState::accept_pending) {
+            ++counters_.flows_allocated;
+        } else if (to == FlowState::closed && rec.fsm.alloc_result() != 0 &&
+                   (from == FlowState::alloc_pending || from == FlowState::accept_pending)) {
+            ++counters_.flow_alloc_failures;
+        }
+        user_.on_flow_state(rec.eid, rec.tag, from, to, rec.fsm.alloc_result());
+    }
+    if (a.has(FsmActions::release)) {
+        released_.push_back(rec.eid);
+        rec.scheduled.reset();
+        return;
+    }
+    schedule(rec);
+}
+
+void ShimEngine::on_timer(Instant now) {
+    Reentry guard(*this);
+    while (!timers_.empty() && timers_.top().first <= now) {
+        const auto [when, eid] = timers_.top();
+        timers_.pop();
+        FlowRecord* rec = live(eid);
+        if (rec == nullptr || !rec->scheduled || *rec->scheduled != when) {
+            continue;  // stale entry
+        }
+        rec->scheduled.reset();
+        apply(now, *rec, rec->fsm.on_timer(now));
+    }
+}
+
+std::optional<Instant> ShimEngine::next_deadline() const {
+    if (timers_.empty()) {
+        return std::nullopt;
+    }
+    return timers_.top().first;
+}
+
+// ------------------------------------------------------------------------- owner requests
+
+Result<Eid> ShimEngine::alloc(Instant now, const NameHash& name, const qosspec_t& qos,
+                              const PeerAddress& to, Duration alloc_timeout, std::uint64_t tag,
+                              std::span<const std::byte> first_sdu) {
+    Reentry guard(*this);
+    if (first_sdu.size() + wire::flow_req_size > config_.max_message_size) {
+        first_sdu = {};  // too big to ride along; the owner sends it once allocated
+    }
+    FlowRecord* rec = flows_.create(qos, config_.fsm, now);
+    if (rec == nullptr) {
+        return unexpected(Error::from_errno(ENOMEM, "flow table full"));
+    }
+    rec->peer = to;
+    rec->name = name;
+    rec->tag = tag;
+    rec->first_sdu.assign(first_sdu.begin(), first_sdu.end());
+    apply(now, *rec, rec->fsm.begin_alloc(now, alloc_timeout));
+    return rec->eid;
+}
+
+void ShimEngine::accept(Instant now, Eid eid, std::uint64_t tag) {
+    Reentry guard(*this);
+    FlowRecord* rec = live(eid);
+    if (rec == nullptr) {
+        return;
+    }
+    rec->tag = tag;
+    apply(now, *rec, rec->fsm.accept(now));
+    if (rec->fsm.state() == FlowState::allocated) {
+        deliver_first_sdu(*rec);
+    }
+}
+
+void ShimEngine::reject(Instant now, Eid eid, int response) {
+    Reentry guard(*this);
+    if (FlowRecord* rec = live(eid)) {
+        apply(now, *rec, rec->fsm.reject(now, response));
+    }
+}
+
+void ShimEngine::dealloc(Instant now, Eid eid, DeallocReason reason) {
+    Reentry guard(*this);
+    if (FlowRecord* rec = live(eid)) {
+        apply(now, *rec, rec->fsm.dealloc(now, reason));
+    }
+}
+
+void ShimEngine::dealloc_all(Instant now, DeallocReason reason) {
+    Reentry guard(*this);
+    std::vector<Eid> eids;
+    flows_.for_each([&](const FlowRecord& r) { eids.push_back(r.eid); });
+    for (Eid eid : eids) {
+        dealloc(now, eid, reason);
+    }
+}
+
+void ShimEngine::set_tag(Eid eid, std::uint64_t tag) {
+    if (FlowRecord* rec = live(eid)) {
+        rec->tag = tag;
+    }
+}
+
+// ------------------------------------------------------------------------- data path
+
+DataDestination ShimEngine::prepare_data(Instant now, Eid eid, std::span<std::byte> frame) {
+    FlowRecord* rec = live(eid);
+    if (rec == nullptr) {
+        return {-ENOTALLOC, nullptr};
+    }
+    if (const int err = flow::write_error(rec->fsm.state()); err != 0) {
+        return {err, nullptr};
+    }
+    const std::size_t hdr = codec_.data_header_size();
+    const std::size_t sdu = frame.size() - hdr;
+    if (frame.size() < hdr || sdu > max_sdu() ||
+        !codec_.write_data_header(frame.first(hdr), rec->remote_eid, sdu)) {
+        rec->counters.drops++;
+        return {-EMSGSIZE, nullptr};
+    }
+    rec->fsm.note_sent(now);
+    rec->counters.tx_packets++;
+    rec->counters.tx_bytes += sdu;
+    return {0, &rec->peer};
+}
+
+int ShimEngine::write(Instant now, Eid eid, std::span<std::byte> frame) {
+    const DataDestination d = prepare_data(now, eid, frame);
+    if (d.error != 0) {
+        return d.error;
+    }
+    ++counters_.tx_messages;
+    tx_.transmit(*d.to, frame);
+    return 0;
+}
+
+// ------------------------------------------------------------------------- network input
+
+void ShimEngine::on_receive(Instant now, const PeerAddress& from, std::span<std::byte> bytes) {
+    Reentry guard(*this);
+    const Decoded d = codec_.decode(bytes, config_.padded_underlay);
+    if (!d.ok()) {
+        count_drop(d.drop);
+        return;
+    }
+    ++counters_.rx_messages;
+    std::visit(
+        [&](const auto& m) {
+            using M = std::decay_t<decltype(m)>;
+            if constexpr (std::is_same_v<M, DataMsg>) {
+                handle(now, from, m, bytes);
+            } else if constexpr (std::is_same_v<M, NameQueryMsg>) {
+                if (name_handler_ != nullptr) {
+                    name_handler_->on_name_query(now, from, m);
+                } else {
+                    count_drop(DropReason::bad_type);
+                }
+            } else if constexpr (std::is_same_v<M, NameReplyMsg>) {
+                if (name_handler_ != nullptr) {
+                    name_handler_->on_name_reply(now, from, m);
+                } else {
+                    count_drop(DropReason::bad_type);
+                }
+            } else {
+                handle(now, from, m);
+            }
+        },
+        d.msg);
+}
+
+void ShimEngine::answer_unknown(Instant now, const PeerAddress& to, const FlowDeallocMsg& m) {
+    if (now - unknown_window_ >= std::chrono::seconds(1)) {
+        unknown_window_ = now;
+        unknown_in_window_ = 0;
+    }
+    if (unknown_in_window_ >= config_.unknown_replies_per_second) {
+        ++counters_.unknown_endpoint_replies_suppressed;
+        return;
+    }
+    ++unknown_in_window_;
+    ++counters_.unknown_endpoint_replies;
+    transmit(to, m);
+}
+
+void ShimEngine::handle(Instant now, const PeerAddress& from, const DataMsg& m,
+                        std::span<std::byte> in) {
+    FlowRecord* rec = live(m.dst_eid);
+    if (rec == nullptr) {
+        count_drop(DropReason::unknown_endpoint);
+        answer_unknown(now, from, FlowDeallocMsg{no_eid, m.dst_eid, DeallocReason::unknown_endpoint});
+        return;
+    }
+    if (!(rec->peer == from)) {
+        count_drop(DropReason::wrong_peer);
+        return;
+    }
+    const FlowState s = rec->fsm.state();
+    if (s != FlowState::allocated && s != FlowState::down) {
+        count_drop(DropReason::not_allocated);
+        rec->counters.drops++;
+        apply(now, *rec, rec->fsm.on_received(now));
+        return;
+    }
+    rec->fsm.on_received(now);  // no actions while allocated or down
+    rec->counters.rx_packets++;
+    rec->counters.rx_bytes += m.sdu.size();
+    const auto offset = static_cast<std::size_t>(m.sdu.data() - in.data());
+    user_.on_data(rec->eid, rec->tag, in.subspan(offset, m.sdu.size()));
+}
+
+void ShimEngine::handle(Instant now, const PeerAddress& from, const FlowReqMsg& m) {
+    if (FlowRecord* dup = flows_.find_remote(from, m.src_eid);
+        dup != nullptr && dup->fsm.state() != FlowState::closed) {
+        apply(now, *dup, dup->fsm.on_duplicate_request(now));
+        return;
+    }
+    FlowRecord* rec = flows_.create(m.qos, config_.fsm, now);
+    if (rec == nullptr) {
+        transmit(from, FlowReplyMsg{m.src_eid, no_eid, -ENOMEM});
+        ++counters_.flow_alloc_failures;
+        return;
+    }
+    rec->peer = from;
+    rec->remote_eid = m.src_eid;
+    rec->name = m.name;
+    rec->first_sdu.assign(m.piggyback.begin(), m.piggyback.end());
+    flows_.index_remote(*rec);
+    rec->fsm.on_request(now);  // accept_pending; the owner learns of it through the upcall
+
+    const Eid eid = rec->eid;
+    const int verdict = user_.on_flow_request(eid, m.name, m.qos, from);
+    rec = live(eid);
+    if (rec == nullptr || rec->fsm.state() != FlowState::accept_pending) {
+        return;  // the owner acted inside the upcall
+    }
+    if (verdict == 0) {
+        accept(now, eid, rec->tag);
+    } else if (verdict < 0) {
+        apply(now, *rec, rec->fsm.reject(now, verdict));
+    }
+}
+
+void ShimEngine::handle(Instant now, const PeerAddress& from, const FlowReplyMsg& m) {
+    FlowRecord* rec = live(m.dst_eid);
+    if (rec == nullptr || !(rec->peer == from)) {
+        count_drop(rec == nullptr ? DropReason::unknown_endpoint : DropReason::wrong_peer);
+        if (rec == nullptr && m.response == 0) {
+            // The peer accepted a flow this end no longer wants: release it there.
+            answer_unknown(now, from,
+                           FlowDeallocMsg{m.src_eid, m.dst_eid, DeallocReason::unknown_endpoint});
+        }
+        return;
+    }
+    if (rec->fsm.state() != FlowState::alloc_pending) {
+        if (m.response == 0 && m.src_eid != rec->remote_eid) {
+            answer_unknown(now, from,
+                           FlowDeallocMsg{m.src_eid, m.dst_eid, DeallocReason::unknown_endpoint});
+        }
+        return;  // duplicate reply
+    }
+    if (m.response == 0) {
+        rec->remote_eid = m.src_eid;
+        flows_.index_remote(*rec);
+    }
+    apply(now, *rec, rec->fsm.on_reply(now, m.response));
+}
+
+void ShimEngine::handle(Instant now, const PeerAddress& from, const FlowDeallocMsg& m) {
+    FlowRecord* rec = nullptr;
+    if (m.dst_eid != no_eid) {
+        rec = live(m.dst_eid);
+        if (rec != nullptr && (!(rec->peer == from) ||
+                               (rec->remote_eid != no_eid && rec->remote_eid != m.src_eid))) {
+            count_drop(DropReason::wrong_peer);
+            return;
+        }
+    } else {
+        rec = flows_.find_remote(from, m.src_eid);
+        if (rec != nullptr && rec->fsm.state() == FlowState::closed) {
+            rec = nullptr;
+        }
+    }
+    const bool unknown_endpoint = m.reason == DeallocReason::unknown_endpoint;
+    if (rec == nullptr) {
+        count_drop(DropReason::unknown_endpoint);
+        if (!unknown_endpoint) {
+            // Our earlier ack was lost and the flow is gone: acknowledge again.
+            transmit(from, DeallocAckMsg{m.src_eid, m.dst_eid});
+        }
+        return;
+    }
+    apply(now, *rec, rec->fsm.on_peer_dealloc(now), !unknown_endpoint);
+}
+
+void ShimEngine::handle(Instant now, const PeerAddress& from, const DeallocAckMsg& m) {
+    FlowRecord* rec = live(m.dst_eid);
+    if (rec == nullptr || !(rec->peer == from) || rec->remote_eid != m.src_eid) {
+        count_drop(rec == nullptr ? DropReason::unknown_endpoint : DropReason::wrong_peer);
+        return;  // acks are never answered
+    }
+    apply(now, *rec, rec->fsm.on_dealloc_ack(now));
+}
+
+void ShimEngine::handle(Instant now, const PeerAddress& from, const KeepaliveMsg& m) {
+    FlowRecord* rec = live(m.dst_eid);
+    if (rec == nullptr) {
+        count_drop(DropReason::unknown_endpoint);
+        answer_unknown(now, from, FlowDeallocMsg{no_eid, m.dst_eid, DeallocReason::unknown_endpoint});
+        return;
+    }
+    if (!(rec->peer == from) || rec->remote_eid != m.src_eid) {
+        count_drop(DropReason::wrong_peer);
+        return;
+    }
+    rec->counters.keepalives_received++;
+    const FlowState s = rec->fsm.state();
+    apply(now, *rec, rec->fsm.on_received(now));
+    if (s != FlowState::allocated && s != FlowState::down) {
+        return;
+    }
+    if ((m.flags & wire::keepalive_echo_request) != 0) {
+        rec->fsm.note_sent(now);
+        rec->counters.keepalives_sent++;
+        transmit(from, KeepaliveMsg{rec->remote_eid, rec->eid, wire::keepalive_echo_reply,
+                                    m.token});
+    } else if ((m.flags & wire::keepalive_echo_reply) != 0 && m.token == rec->echo_token &&
+               rec->echo_token != 0) {
+        rec->fsm.on_rtt_sample(now - rec->echo_sent);
+        rec->echo_token = 0;
+    }
+}
+
+// ------------------------------------------------------------------------- link state
+
+void ShimEngine::on_link(Instant now, bool up) {
+    Reentry guard(*this);
+    std::vector<Eid> eids;
+    flows_.for_each([&](const FlowRecord& r) { eids.push_back(r.eid); });
+    for (Eid eid : eids) {
+        if (FlowRecord* rec = live(eid)) {
+            apply(now, *rec, up ? rec->fsm.on_link_up(now) : rec->fsm.on_link_down(now));
+        }
+    }
+}
+
+}  // namespace ogw::ipcp
