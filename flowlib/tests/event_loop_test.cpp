@@ -547,3 +547,25 @@ TEST(EventLoop, RejectsUnblockableSignal) {
 
 }  // namespace
 }  // namespace ogw
+
+namespace ogw {
+namespace {
+
+TEST(EventLoopHooks, BeforeWaitRunsEveryIterationAndCanArmTimers) {
+    auto loop = EventLoop::create();
+    ASSERT_TRUE(loop);
+    int hooks = 0;
+    bool fired = false;
+    (*loop)->add_before_wait([&] {
+        if (++hooks == 1) {
+            (*loop)->add_timer((*loop)->now(), [&] { fired = true; });
+        }
+    });
+    ASSERT_TRUE((*loop)->run_once(std::chrono::milliseconds(50)));
+    ASSERT_TRUE((*loop)->run_once(std::chrono::milliseconds(0)));
+    EXPECT_EQ(hooks, 2);
+    EXPECT_TRUE(fired);
+}
+
+}  // namespace
+}  // namespace ogw

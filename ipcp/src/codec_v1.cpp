@@ -71,7 +71,7 @@ std::size_t encoded_size(const Message& m) {
     struct Size {
         std::size_t operator()(const DataMsg& d) const { return wire::header_size + d.sdu.size(); }
         std::size_t operator()(const FlowReqMsg& r) const {
-            return wire::flow_req_size + r.piggyback.size();
+            return wire::flow_req_size + r.src_name.size() + r.piggyback.size();
         }
         std::size_t operator()(const FlowReplyMsg&) const { return wire::flow_reply_size; }
         std::size_t operator()(const FlowDeallocMsg&) const { return wire::flow_dealloc_size; }
@@ -98,6 +98,11 @@ struct Encoder {
         w.u32(r.src_eid);
         w.hash(r.name);
         put_qos(w, r.qos);
+        w.u8(static_cast<std::uint8_t>(r.src_name.size()));
+        if (!r.src_name.empty()) {
+            std::memcpy(w.p, r.src_name.data(), r.src_name.size());
+            w.p += r.src_name.size();
+        }
         if (!r.piggyback.empty()) {
             std::memcpy(w.p, r.piggyback.data(), r.piggyback.size());
         }
@@ -169,7 +174,12 @@ Decoded decode_body(Type type, Eid dst, std::span<const std::byte> msg) {
         if (!get_qos(r, m.qos) || dst != no_eid || m.src_eid == no_eid) {
             return drop(DropReason::bad_value);
         }
-        m.piggyback = msg.subspan(wire::flow_req_size);
+        const std::size_t name_len = r.u8();
+        if (len < wire::flow_req_size + name_len) {
+            return drop(DropReason::too_short);
+        }
+        m.src_name = {reinterpret_cast<const char*>(r.p), name_len};
+        m.piggyback = msg.subspan(wire::flow_req_size + name_len);
         return ok(m);
     }
     case Type::flow_reply: {
@@ -273,7 +283,9 @@ bool CodecV1::write_data_header(std::span<std::byte> header, Eid dst,
 
 std::size_t CodecV1::encode(const Message& m, std::span<std::byte> out) const {
     const std::size_t size = encoded_size(m);
-    if (size > out.size() || size > wire::max_message_size) {
+    const auto* req = std::get_if<FlowReqMsg>(&m);
+    if (size > out.size() || size > wire::max_message_size ||
+        (req != nullptr && req->src_name.size() > wire::max_node_name)) {
         return 0;
     }
     Writer w{out.data()};

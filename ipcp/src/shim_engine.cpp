@@ -104,7 +104,8 @@ void ShimEngine::deliver_first_sdu(FlowRecord& rec) {
 
 void ShimEngine::apply(Instant now, FlowRecord& rec, const FsmActions& a, bool ack) {
     if (a.has(FsmActions::send_flow_req)) {
-        transmit(rec.peer, FlowReqMsg{rec.eid, rec.name, rec.fsm.qos(), rec.first_sdu});
+        transmit(rec.peer, FlowReqMsg{rec.eid, rec.name, rec.fsm.qos(), config_.local_name,
+                                      rec.first_sdu});
     }
     if (a.has(FsmActions::send_flow_reply)) {
         const Eid src = a.reply_code == 0 ? rec.eid : no_eid;
@@ -174,7 +175,8 @@ Result<Eid> ShimEngine::alloc(Instant now, const NameHash& name, const qosspec_t
                               const PeerAddress& to, Duration alloc_timeout, std::uint64_t tag,
                               std::span<const std::byte> first_sdu) {
     Reentry guard(*this);
-    if (first_sdu.size() + wire::flow_req_size > config_.max_message_size) {
+    if (first_sdu.size() + wire::flow_req_size + config_.local_name.size() >
+        config_.max_message_size) {
         first_sdu = {};  // too big to ride along; the owner sends it once allocated
     }
     FlowRecord* rec = flows_.create(qos, config_.fsm, now);
@@ -353,6 +355,7 @@ void ShimEngine::handle(Instant now, const PeerAddress& from, const FlowReqMsg& 
     rec->peer = from;
     rec->remote_eid = m.src_eid;
     rec->name = m.name;
+    rec->remote_name.assign(m.src_name);
     rec->first_sdu.assign(m.piggyback.begin(), m.piggyback.end());
     flows_.index_remote(*rec);
     rec->fsm.on_request(now);  // accept_pending; the owner learns of it through the upcall

@@ -24,13 +24,13 @@ struct Golden {
 
 std::vector<Golden> golden_messages() {
     static const auto hi = bytes_of("hi");
-    FlowReqMsg req{0x00100001, NameHash::of("oecho"), qos_raw, hi};
+    FlowReqMsg req{0x00100001, NameHash::of("oecho"), qos_raw, "site-a", hi};
     return {
         {"data", DataMsg{0x00100001, hi}, "0100000a00100001" "6869"},
         {"flow_req", req,
-         std::string("0101005200000000" "00100001") + std::string(oecho_hash) +
+         std::string("0101005900000000" "00100001") + std::string(oecho_hash) +
              "ffffffff" "0000000000000000" "00" "00" "0000" "00000001" "00000001" "ffffffff"
-             "000000000001d4c0" "6869"},
+             "000000000001d4c0" "06" "736974652d61" "6869"},
         {"flow_reply", FlowReplyMsg{0x00100001, 0x00200002, 0},
          "0102001000100001" "00200002" "00000000"},
         {"flow_reply_refused", FlowReplyMsg{0x00100001, no_eid, -1007},
@@ -86,6 +86,7 @@ TEST(CodecV1, DecodesFlowRequestFields) {
     EXPECT_EQ(req.name, NameHash::of("oecho"));
     EXPECT_EQ(req.qos.timeout, 120000U);
     EXPECT_EQ(req.qos.delay, UINT32_MAX);
+    EXPECT_EQ(req.src_name, "site-a");
     ASSERT_EQ(req.piggyback.size(), 2U);
     EXPECT_EQ(req.piggyback[0], std::byte{'h'});
 }
@@ -93,7 +94,7 @@ TEST(CodecV1, DecodesFlowRequestFields) {
 TEST(CodecV1, TimeoutCarriesSixtyFourBits) {
     qosspec_t qos = qos_raw;
     qos.timeout = 10ULL * 365 * 24 * 3600 * 1000;  // ten years
-    const auto bytes = encode(FlowReqMsg{1, NameHash::of("x"), qos, {}});
+    const auto bytes = encode(FlowReqMsg{1, NameHash::of("x"), qos, {}, {}});
     const Decoded d = CodecV1{}.decode(bytes, false);
     ASSERT_TRUE(d.ok());
     EXPECT_EQ(std::get<FlowReqMsg>(d.msg).qos.timeout, qos.timeout);
@@ -183,7 +184,9 @@ TEST(CodecV1, RejectsMalformedFieldsWithReason) {
          DropReason::bad_value},
         {"name query to an eid", "0106002c00000001" "00000007" + std::string(64, '0'),
          DropReason::bad_value},
-        {"flow_req short", "0101004f00000000" "00100001" + std::string(134, '0'),
+        {"flow_req short", "0101005000000000" "00100001" + std::string(136, '0'),
+         DropReason::too_short},
+        {"flow_req name overruns", "0101005100000000" "00100001" + std::string(136, '0') + "01",
          DropReason::too_short},
     };
     CodecV1 codec;
@@ -195,7 +198,7 @@ TEST(CodecV1, RejectsMalformedFieldsWithReason) {
 }
 
 TEST(CodecV1, RejectsFlowRequestWithReservedQosBits) {
-    auto bytes = encode(FlowReqMsg{1, NameHash::of("x"), qos_raw, {}});
+    auto bytes = encode(FlowReqMsg{1, NameHash::of("x"), qos_raw, {}, {}});
     bytes[8 + 4 + 32 + 4 + 8 + 2] = std::byte{1};  // the reserved u16 after in_order
     EXPECT_EQ(CodecV1{}.decode(bytes, false).drop, DropReason::bad_value);
 }

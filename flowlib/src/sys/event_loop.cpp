@@ -233,6 +233,9 @@ Result<void> EventLoop::run() {
 }
 
 Result<void> EventLoop::run_once(Duration max_wait) {
+    for (const auto& hook : before_wait_) {
+        hook();
+    }
     if (auto r = arm_timerfd(); !r) {
         return r;
     }

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace ogw::ipcp {
@@ -32,6 +33,7 @@ struct FlowRecord {
     Eid remote_eid = no_eid;
     PeerAddress peer;
     NameHash name;               // the name the requester asked for
+    std::string remote_name;     // accepted flows: the requesting node's name
     flow::FlowFsm fsm;
     std::uint64_t tag = 0;       // the owner's handle for this flow
     Instant created;

@@ -25,6 +25,7 @@ struct FlowReqMsg {
     Eid src_eid = no_eid;
     NameHash name;
     qosspec_t qos{};
+    std::string_view src_name;             // the requesting node's name, may be empty
     std::span<const std::byte> piggyback;  // the flow's first SDU, may be empty
 };
 

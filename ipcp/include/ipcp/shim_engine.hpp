@@ -16,6 +16,7 @@
 #include <functional>
 #include <optional>
 #include <queue>
+#include <string>
 #include <span>
 #include <vector>
 
@@ -54,6 +55,7 @@ public:
 };
 
 struct EngineConfig {
+    std::string local_name;                   // this node's name, sent in FLOW_REQ
     std::uint32_t max_flows = 1U << 18;
     std::size_t max_message_size = 1472;      // largest datagram the path carries
     flow::FsmConfig fsm;

@@ -30,7 +30,9 @@ inline constexpr std::size_t name_hash_size = 32;  // BLAKE2b-256 of the name's 
 // max_gap u32, timeout u64
 inline constexpr std::size_t qos_size = 36;
 
-inline constexpr std::size_t flow_req_size = header_size + 4 + name_hash_size + qos_size;  // 80
+// FLOW_REQ: fixed part, then src_name_len u8 and the requesting node's name, then the first SDU.
+inline constexpr std::size_t flow_req_size = header_size + 4 + name_hash_size + qos_size + 1;  // 81
+inline constexpr std::size_t max_node_name = 255;
 inline constexpr std::size_t flow_reply_size = header_size + 4 + 4;                       // 16
 inline constexpr std::size_t flow_dealloc_size = header_size + 4 + 4;                     // 16
 inline constexpr std::size_t dealloc_ack_size = header_size + 4;                          // 12

@@ -79,6 +79,10 @@ public:
     // outlive every caller.
     Result<void> post(Callback callback);
 
+    // Runs hook before every wait for events: the place to flush batched output and to
+    // re-arm timers from the deadlines of sans-I/O state machines that handlers fed.
+    void add_before_wait(Callback hook) { before_wait_.push_back(std::move(hook)); }
+
     // Runs until stop(). A stop() issued before run() makes the next run() return at once.
     Result<void> run();
     // Waits at most max_wait (negative: forever) for events, then dispatches them and the
@@ -127,6 +131,7 @@ private:
     std::optional<Instant> armed_deadline_;
 
     std::map<int, Callback> signal_callbacks_;
+    std::vector<Callback> before_wait_;
 
     std::mutex posted_mutex_;
     std::vector<Callback> posted_;

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Human-readable output of the CLI: aligned tables and human units.
+#pragma once
+
+#include <flowlib/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ogw::cli {
+
+using Row = std::vector<std::string>;
+std::string table(const Row& header, const std::vector<Row>& rows);
+
+std::string human_bytes(std::uint64_t bytes);       // "512 B", "1.5 KiB", "3.2 MiB"
+std::string human_duration_ms(std::int64_t ms);     // "850 ms", "3.2 s", "4 min 10 s", "2 h 5 min"
+std::string text_of(const json::Value& v);          // a scalar as text; null as "-"
+
+std::string render_status(const json::Value& status);
+std::string render_ipcps(const json::Value& ipcps);
+std::string render_flows(const json::Value& flows);
+std::string render_flow(const json::Value& flow);
+
+}  // namespace ogw::cli

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// The composition root: builds the event loop, the node, its IPCPs and the control socket from
+// a Config, and runs until SIGTERM/SIGINT (SIGHUP reloads).
+#pragma once
+
+#include "config/config.hpp"
+#include "control/control_server.hpp"
+#include "node/node.hpp"
+
+#include <flowlib/sys/event_loop.hpp>
+
+#include <memory>
+#include <string>
+
+namespace ogw::gw {
+
+class Daemon {
+public:
+    static Result<std::unique_ptr<Daemon>> create(Config config, std::string config_path);
+    ~Daemon();
+    Daemon(const Daemon&) = delete;
+    Daemon& operator=(const Daemon&) = delete;
+
+    // Runs until stopped by a signal; returns the process exit code.
+    int run();
+
+private:
+    Daemon(Config config, std::string config_path, std::unique_ptr<EventLoop> loop);
+    Result<void> start();
+    Result<void> add_ipcp(const IpcpConfig& cfg);
+    void begin_shutdown(const char* why);
+    void reload();
+
+    Config config_;
+    std::string config_path_;
+    std::unique_ptr<EventLoop> loop_;
+    std::unique_ptr<Node> node_;
+    std::unique_ptr<ControlServer> control_;
+    bool stopping_ = false;
+};
+
+}  // namespace ogw::gw

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "node/node.hpp"
+
+#include <flowlib/log.hpp>
+
+#include <algorithm>
+
+namespace ogw::gw {
+
+using flow::FlowState;
+
+class Node::IpcpUser final : public ipcp::EngineUser {
+public:
+    explicit IpcpUser(Node& node) : node_(node) {}
+    void attach(ipcp::Ipcp* ipcp) { ipcp_ = ipcp; }
+
+    int on_flow_request(ipcp::Eid eid, const ipcp::NameHash& name, const qosspec_t&,
+                        const ipcp::PeerAddress&) override {
+        return ipcp_ == nullptr ? -EIPCPSTATE : node_.on_flow_request(*ipcp_, eid, name);
+    }
+    void on_flow_state(ipcp::Eid eid, std::uint64_t tag, FlowState from, FlowState to,
+                       int alloc_result) override {
+        if (ipcp_ != nullptr) {
+            node_.on_flow_state(*ipcp_, eid, tag, from, to, alloc_result);
+        }
+    }
+    void on_data(ipcp::Eid, std::uint64_t tag, std::span<std::byte> sdu) override {
+        node_.on_data(tag, sdu);
+    }
+
+private:
+    Node& node_;
+    ipcp::Ipcp* ipcp_ = nullptr;
+};
+
+Node::Node(std::string name, EventLoop& loop)
+    : name_(std::move(name)), loop_(loop), started_(loop.now()) {
+    loop_.add_before_wait([this] { reap(); });
+}
+
+Node::~Node() = default;
+
+ipcp::EngineUser& Node::new_ipcp_user() {
+    users_.push_back(std::make_unique<IpcpUser>(*this));
+    return *users_.back();
+}
+
+Result<void> Node::add_ipcp(ipcp::EngineUser& user, std::unique_ptr<ipcp::Ipcp> ipcp) {
+    auto it = std::find_if(users_.begin(), users_.end(),
+                           [&](const auto& u) { return u.get() == &user; });
+    if (it == users_.end()) {
+        return unexpected(Error{make_error_code(errc::bad_state), "add_ipcp: unknown user"});
+    }
+    if (auto r = ipcp->start(loop_); !r) {
+        return r;
+    }
+    (*it)->attach(ipcp.get());
+    ipcps_.push_back(std::move(ipcp));
+    return {};
+}
+
+NodeFlow& Node::new_flow(ipcp::Ipcp& ipcp) {
+    auto flow = std::make_unique<NodeFlow>();
+    flow->id = next_flow_id_++;
+    flow->ipcp = &ipcp;
+    NodeFlow& ref = *flow;
+    flows_.emplace(ref.id, std::move(flow));
+    return ref;
+}
+
+NodeFlow* Node::find(std::uint64_t flow_id) {
+    const auto it = flows_.find(flow_id);
+    return it == flows_.end() || it->second->closed ? nullptr : it->second.get();
+}
+
+std::size_t Node::flow_count() const {
+    return static_cast<std::size_t>(std::count_if(
+        flows_.begin(), flows_.end(), [](const auto& kv) { return !kv.second->closed; }));
+}
+
+// -------------------------------------------------------------------------------- allocation
+
+std::uint64_t Node::alloc(const std::string& dst_name, const qosspec_t& qos, Duration timeout,
+                          FlowOwner* owner, pid_t owner_pid, AllocDone done) {
+    for (auto& ipcp : ipcps_) {
+        const auto to = ipcp->lookup(dst_name);
+        if (!to) {
+            continue;
+        }
+        NodeFlow& flow = new_flow(*ipcp);
+        flow.remote_name = dst_name;
+        flow.owner = owner;
+        flow.owner_pid = owner_pid;
+        flow.gateway_owned = owner_pid == 0;
+        const std::uint64_t id = flow.id;
+        pending_allocs_.emplace(id, std::move(done));
+        auto eid = ipcp->engine().alloc(now(), ipcp::NameHash::of(dst_name), qos, *to, timeout,
+                                        id);
+        if (!eid) {
+            auto cb = std::move(pending_allocs_[id]);
+            pending_allocs_.erase(id);
+            close_flow(flow);
+            cb(-ENOMEM, nullptr);
+            return 0;
+        }
+        flow.eid = *eid;
+        flow.timeline.emplace_back(now(), FlowState::alloc_pending);
+        OGW_LOG(debug, "node") << "flow " << id << ": allocating to " << dst_name << " via "
+                               << ipcp->name();
+        return id;
+    }
+    OGW_LOG(info, "node") << "allocation to '" << dst_name << "' failed: no IPCP knows the name";
+    done(-ENAME, nullptr);
+    return 0;
+}
+
+int Node::on_flow_request(ipcp::Ipcp& ipcp, ipcp::Eid eid, const ipcp::NameHash& hash) {
+    const auto it = names_.find(hash);
+    if (it == names_.end() || it->second.servers.empty()) {
+        OGW_LOG_RATELIMITED(info, "node") << "refused a flow for an unserved name (hash "
+                                          << hash.hex().substr(0, 16) << "…)";
+        return -ENAME;
+    }
+    NodeFlow& flow = new_flow(ipcp);
+    flow.eid = eid;
+    flow.local_name = it->second.name;
+    if (const auto* rec = ipcp.engine().find(eid)) {
+        flow.remote_name = rec->remote_name;
+    }
+    flow.timeline.emplace_back(now(), FlowState::accept_pending);
+    ipcp.engine().set_tag(eid, flow.id);
+    NameServer* server = pick_server(it->second);
+    const std::uint64_t id = flow.id;
+    const int verdict = server->on_flow_request(flow);
+    if (verdict == ipcp::accept_later) {
+        waiting_accepts_[id] = server;
+        loop_.add_timer(now() + accept_wait, [this, id] {
+            NodeFlow* f = find(id);
+            if (f != nullptr && waiting_accepts_.count(id) != 0 &&
+                f->state() == FlowState::accept_pending) {
+                OGW_LOG(info, "node") << "flow " << id << " to " << f->local_name
+                                      << " not accepted in time: refused";
+                reject(*f, -ETIMEDOUT);
+            }
+        });
+    } else if (verdict < 0) {
+        close_flow(flow);
+    }
+    return verdict;
+}
+
+NameServer* Node::pick_server(Served& served) {
+    for (std::size_t i = 0; i < served.servers.size(); ++i) {
+        NameServer* s = served.servers[(served.next + i) % served.servers.size()];
+        if (s->ready()) {
+            served.next = (served.next + i + 1) % served.servers.size();
+            return s;
+        }
+    }
+    return served.servers[served.next++ % served.servers.size()];
+}
+
+void Node::accept(NodeFlow& flow, FlowOwner* owner, pid_t owner_pid) {
+    waiting_accepts_.erase(flow.id);
+    flow.owner = owner;
+    flow.owner_pid = owner_pid;
+    flow.gateway_owned = owner_pid == 0;
+    flow.ipcp->engine().accept(now(), flow.eid, flow.id);
+}
+
+void Node::reject(NodeFlow& flow, int error) {
+    const auto it = waiting_accepts_.find(flow.id);
+    NameServer* server = it != waiting_accepts_.end() ? it->second : nullptr;
+    waiting_accepts_.erase(flow.id);
+    flow.ipcp->engine().reject(now(), flow.eid, error);
+    if (server != nullptr) {
+        server->on_request_gone(flow);
+    }
+}
+
+void Node::dealloc(std::uint64_t flow_id, flow::DeallocReason reason) {
+    if (NodeFlow* flow = find(flow_id)) {
+        flow->ipcp->engine().dealloc(now(), flow->eid, reason);
+    }
+}
+
+void Node::forget_owner(std::uint64_t flow_id) {
+    const auto it = flows_.find(flow_id);
+    if (it != flows_.end()) {
+        it->second->owner = nullptr;
+    }
+}
+
+int Node::send_slot(NodeFlow& flow, std::size_t sdu_size) {
+    const std::size_t hdr = header_size(flow);
+    const auto frame = flow.ipcp->tx_slot().first(hdr + sdu_size);
+    const auto dest = flow.ipcp->engine().prepare_data(now(), flow.eid, frame);
+    if (dest.error != 0) {
+        return dest.error;
+    }
+    flow.ipcp->queue_tx(*dest.to, frame.size());
+    return 0;
+}
+
+// -------------------------------------------------------------------------------- upcalls
+
+void Node::on_flow_state(ipcp::Ipcp&, ipcp::Eid, std::uint64_t id, FlowState from,
+                         FlowState to, int alloc_result) {
+    const auto it = flows_.find(id);
+    if (it == flows_.end() || it->second->closed) {
+        return;
+    }
+    NodeFlow& flow = *it->second;
+    flow.timeline.emplace_back(now(), to);
+    OGW_LOG(debug, "node") << "flow " << id << ": " << flow::to_string(from) << " -> "
+                           << flow::to_string(to);
+
+    if (from == FlowState::alloc_pending) {
+        auto pending = pending_allocs_.find(id);
+        if (pending != pending_allocs_.end()) {
+            AllocDone done = std::move(pending->second);
+            pending_allocs_.erase(pending);
+            if (to == FlowState::allocated) {
+                done(0, &flow);
+                return;
+            }
+            const int err = alloc_result != 0 ? alloc_result : -EIPCP;
+            OGW_LOG(info, "node") << "allocation to '" << flow.remote_name
+                                  << "' failed: " << err;
+            close_flow(flow);
+            done(err, nullptr);
+            return;
+        }
+    }
+    if (from == FlowState::accept_pending && to == FlowState::closed) {
+        const auto waiting = waiting_accepts_.find(id);
+        if (waiting != waiting_accepts_.end()) {
+            NameServer* server = waiting->second;
+            waiting_accepts_.erase(waiting);
+            server->on_request_gone(flow);
+        }
+    }
+    if (flow.owner != nullptr) {
+        flow.owner->on_flow_state(flow, from, to);
+    }
+    if (to == FlowState::closed) {
+        close_flow(flow);
+    }
+}
+
+void Node::on_data(std::uint64_t id, std::span<std::byte> sdu) {
+    const auto it = flows_.find(id);
+    if (it != flows_.end() && !it->second->closed && it->second->owner != nullptr) {
+        it->second->owner->on_flow_data(*it->second, sdu);
+    }
+}
+
+void Node::close_flow(NodeFlow& flow) {
+    if (!flow.closed) {
+        flow.closed = true;
+        graveyard_.push_back(flow.id);
+    }
+}
+
+void Node::reap() {
+    for (std::uint64_t id : graveyard_) {
+        pending_allocs_.erase(id);
+        waiting_accepts_.erase(id);
+        flows_.erase(id);
+    }
+    graveyard_.clear();
+}
+
+// -------------------------------------------------------------------------------- names
+
+Result<void> Node::register_name(const std::string& name, NameServer* server) {
+    Served& served = names_[ipcp::NameHash::of(name)];
+    served.name = name;
+    if (std::find(served.servers.begin(), served.servers.end(), server) !=
+        served.servers.end()) {
+        return unexpected(Error::from_errno(EEXIST, "register " + name));
+    }
+    served.servers.push_back(server);
+    OGW_LOG(info, "node") << "serving '" << name << "'";
+    return {};
+}
+
+void Node::unregister_name(const std::string& name, NameServer* server) {
+    const auto it = names_.find(ipcp::NameHash::of(name));
+    if (it == names_.end()) {
+        return;
+    }
+    auto& servers = it->second.servers;
+    servers.erase(std::remove(servers.begin(), servers.end(), server), servers.end());
+    if (servers.empty()) {
+        names_.erase(it);
+        OGW_LOG(info, "node") << "no longer serving '" << name << "'";
+    }
+}
+
+void Node::shutdown() {
+    for (auto& ipcp : ipcps_) {
+        ipcp->engine().dealloc_all(now(), flow::DeallocReason::shutdown);
+        ipcp->flush();
+    }
+}
+
+}  // namespace ogw::gw

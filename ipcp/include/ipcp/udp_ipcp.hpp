@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// The UDP shim IPCP: a shim engine on one UDP socket (IPv4 or IPv6) with a static directory.
+//
+// Sending: data frames are built in place in a batch of 64 pre-allocated buffers (tx_slot(),
+// queue_tx()) that one sendmmsg sends. Management messages, and frames passed to
+// engine().write(), are copied into the same batch, so everything leaves in the order the
+// engine produced it: a FLOW_DEALLOC never overtakes the data written before it, and a burst
+// of keepalives or deallocs costs one syscall per 64 messages. The batch is sent when full and
+// before every wait of the loop. A full socket buffer drops the rest of the batch (counted as
+// tx_dropped); sending never blocks and never retries in a loop.
+//
+// Receiving: recvmmsg into 64 buffers of max_message_size() + 1 bytes (at least 2048), at most
+// 4 batches per wakeup. A datagram larger than its buffer is dropped and counted, never
+// delivered truncated.
+//
+// Largest message: the MTU of the interface that owns the bind address, minus the IP and UDP
+// headers. The socket does path MTU discovery (DF set, no local fragmentation), so a datagram
+// larger than the path is refused (EMSGSIZE, counted as tx_error) rather than fragmented.
+// Bound to the unspecified address (0.0.0.0, ::), the MTU is taken as 1500, and the source
+// address of what this IPCP sends, replies included, is whatever routing picks.
+#pragma once
+
+#include <flowlib/clock.hpp>
+#include <flowlib/inet.hpp>
+#include <flowlib/result.hpp>
+#include <flowlib/sys/event_loop.hpp>
+#include <flowlib/sys/unique_fd.hpp>
+#include <ipcp/codec.hpp>
+#include <ipcp/ipcp.hpp>
+#include <ipcp/shim_engine.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ogw::ipcp {
+
+struct UdpIpcpConfig {
+    std::string name;
+    std::string layer;
+    SocketAddress bind;  // port 0: the kernel picks one; local_address() tells which
+    // "peer = NAME ADDR:PORT" lines, of the bind address's family. The first entry of a name wins.
+    std::vector<std::pair<std::string, SocketAddress>> directory;
+    EngineConfig engine;  // max_message_size is replaced by the one derived from the MTU
+};
+
+class UdpRxBatch;
+class UdpTxBatch;
+
+class UdpIpcp final : public Ipcp, private Transmitter {
+public:
+    static constexpr std::uint32_t default_mtu = 1500;
+    static constexpr std::size_t rx_batches_per_wakeup = 4;
+    static constexpr std::size_t min_rx_buffer = 2048;
+
+    // Opens and binds the socket (errors name the address: "bind 10.0.0.1:3435: Address
+    // already in use") and resolves named zones; nothing is read until start().
+    static Result<std::unique_ptr<UdpIpcp>> create(UdpIpcpConfig cfg, EngineUser& user);
+
+    UdpIpcp(const UdpIpcp&) = delete;
+    UdpIpcp& operator=(const UdpIpcp&) = delete;
+    // Flushes and stops. The loop given to start() must still exist.
+    ~UdpIpcp() override;
+
+    const std::string& name() const override { return name_; }
+    std::string_view type() const override { return "udp"; }
+    const std::string& layer() const override { return layer_; }
+    std::string address() const override;
+    bool link_up() const override { return link_up_; }
+    ShimEngine& engine() override { return engine_; }
+    const ShimEngine& engine() const override { return engine_; }
+    const UnderlayCounters& underlay_counters() const override { return counters_; }
+
+    std::optional<PeerAddress> lookup(std::string_view name) const override;
+    std::vector<DirectoryEntry> directory() const override;
+    std::string format(const PeerAddress& a) const override;
+
+    // The slot keeps its contents until queue_tx() takes it, whatever is sent meanwhile;
+    // set_mtu() invalidates it.
+    std::span<std::byte> tx_slot() override;
+    void queue_tx(const PeerAddress& to, std::size_t frame_size) override;
+    void flush() override;
+
+    // Registers the socket and a before-wait hook (flush, re-arm the one engine timer).
+    Result<void> start(EventLoop& loop) override;
+    // Flushes and leaves the loop: no more reads, timers or hooks; start() may follow.
+    void stop();
+
+    // The link MTU changed: recomputes the largest message and tells the engine. Flushes the
+    // batch and reallocates the buffers (the receive side at the next read).
+    void set_mtu(std::uint32_t mtu);
+    std::uint32_t mtu() const { return mtu_; }
+    std::size_t max_message_size() const { return max_message_; }
+
+    // The link under the socket went down or came back (the seam for link monitoring): on a
+    // change, the engine's flows go down or come back up.
+    void set_link_up(bool up, Instant now);
+
+    // The bound address as the kernel reports it (numeric zone, the port chosen for port 0).
+    const SocketAddress& local_address() const { return local_; }
+
+private:
+    struct DirectoryItem {
+        std::string name;
+        PeerAddress peer;
+        std::string text;  // as configured
+    };
+
+    UdpIpcp(UdpIpcpConfig& cfg, EngineUser& user, UniqueFd fd, const SocketAddress& local,
+            std::vector<DirectoryItem> directory, std::uint32_t mtu);
+
+    void transmit(const PeerAddress& to, std::span<const std::byte> bytes) override;
+    void on_readable();
+    void before_wait();
+    void on_timer();
+    void rearm_timer();
+    std::size_t rx_buffer_size() const;
+
+    std::string name_;
+    std::string layer_;
+    std::string log_tag_;  // "ipcp/<name>"
+    SocketAddress local_;
+    std::vector<DirectoryItem> directory_;
+    UniqueFd fd_;
+    std::uint32_t mtu_;
+    std::size_t max_message_;
+    std::unique_ptr<UdpRxBatch> rx_;
+    std::unique_ptr<UdpTxBatch> tx_;
+    UnderlayCounters counters_;
+    bool link_up_ = true;
+    CodecV1 codec_;
+    ShimEngine engine_;
+
+    EventLoop* loop_ = nullptr;
+    TimerId timer_ = TimerId::none;
+    std::optional<Instant> armed_;
+    std::shared_ptr<int> hook_token_;  // the loop's before-wait hook acts while this lives
+};
+
+}  // namespace ogw::ipcp

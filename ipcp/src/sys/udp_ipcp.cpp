@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include <ipcp/udp_ipcp.hpp>
+
+#include "udp_socket.hpp"
+
+#include <flowlib/log.hpp>
+#include <ipcp/udp_address.hpp>
+
+#include <net/if.h>
+#include <sys/epoll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <system_error>
+#include <utility>
+
+namespace ogw::ipcp {
+namespace {
+
+std::string errno_text(int err) {
+    return std::error_code(err, std::system_category()).message();
+}
+
+Result<PeerAddress> directory_address(const std::string& name, const SocketAddress& address,
+                                      const SocketAddress& bind) {
+    const std::string where = "peer " + name + " " + address.to_string();
+    if (address.ip().family() != bind.ip().family()) {
+        return unexpected(Error::from_errno(
+            EAFNOSUPPORT, where + " (not of the family of bind " + bind.to_string() + ")"));
+    }
+    if (address.port() == 0 || address.ip().is_unspecified()) {
+        return unexpected(Error::from_errno(EDESTADDRREQ, where));
+    }
+    SocketAddress resolved = address;
+    if (address.has_unresolved_scope()) {
+        errno = 0;
+        const unsigned index = ::if_nametoindex(address.scope_name().c_str());
+        if (index == 0) {
+            return unexpected(Error::from_errno(errno != 0 ? errno : ENODEV, where));
+        }
+        resolved = address.with_scope_id(index);
+    }
+    return udp_peer_address(resolved);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<UdpIpcp>> UdpIpcp::create(UdpIpcpConfig cfg, EngineUser& user) {
+    std::vector<DirectoryItem> directory;
+    for (const auto& [name, address] : cfg.directory) {
+        auto peer = directory_address(name, address, cfg.bind);
+        if (!peer) {
+            return unexpected(peer.error());
+        }
+        directory.push_back(DirectoryItem{name, *peer, address.to_string()});
+    }
+    auto socket = open_udp_socket(cfg.bind);
+    if (!socket) {
+        return unexpected(socket.error());
+    }
+    std::uint32_t mtu = default_mtu;
+    if (!socket->local.ip().is_unspecified()) {
+        if (const auto found = interface_mtu(socket->fd.get(), socket->local)) {
+            mtu = *found;
+        } else {
+            const std::string tag = "ipcp/" + cfg.name;
+            OGW_LOG(warn, tag) << "no interface owns " << cfg.bind.to_string() << ": assuming mtu "
+                               << default_mtu;
+        }
+    }
+    cfg.engine.max_message_size = udp_max_payload(mtu, socket->local.ip().family());
+    return std::unique_ptr<UdpIpcp>(
+        new UdpIpcp(cfg, user, std::move(socket->fd), socket->local, std::move(directory), mtu));
+}
+
+UdpIpcp::UdpIpcp(UdpIpcpConfig& cfg, EngineUser& user, UniqueFd fd, const SocketAddress& local,
+                 std::vector<DirectoryItem> directory, std::uint32_t mtu)
+    : name_(std::move(cfg.name)),
+      layer_(std::move(cfg.layer)),
+      log_tag_("ipcp/" + name_),
+      local_(local),
+      directory_(std::move(directory)),
+      fd_(std::move(fd)),
+      mtu_(mtu),
+      max_message_(cfg.engine.max_message_size),
+      rx_(std::make_unique<UdpRxBatch>()),
+      tx_(std::make_unique<UdpTxBatch>(local.ip().family())),
+      engine_(codec_, *this, user, cfg.engine) {
+    rx_->resize(rx_buffer_size());
+    tx_->resize(engine_.data_header_size() + engine_.max_sdu());
+    const SocketBuffers buffers = socket_buffers(fd_.get());
+    OGW_LOG(info, log_tag_) << "udp bound to " << address() << ", mtu " << mtu_
+                            << ", largest message " << max_message_ << ", socket buffers "
+                            << buffers.receive << "/" << buffers.send
+                            << (local_.ip().is_unspecified()
+                                    ? " (unspecified address: replies leave from the address "
+                                      "routing picks)"
+                                    : "");
+}
+
+UdpIpcp::~UdpIpcp() {
+    stop();
+}
+
+std::string UdpIpcp::address() const {
+    return format_udp_peer(udp_peer_address(local_));
+}
+
+std::optional<PeerAddress> UdpIpcp::lookup(std::string_view name) const {
+    const auto it = std::find_if(directory_.begin(), directory_.end(),
+                                 [&](const DirectoryItem& d) { return d.name == name; });
+    if (it == directory_.end()) {
+        return std::nullopt;
+    }
+    return it->peer;
+}
+
+std::vector<DirectoryEntry> UdpIpcp::directory() const {
+    std::vector<DirectoryEntry> out;
+    out.reserve(directory_.size());
+    for (const auto& d : directory_) {
+        out.push_back(DirectoryEntry{d.name, d.text});
+    }
+    return out;
+}
+
+std::string UdpIpcp::format(const PeerAddress& a) const {
+    return format_udp_peer(a);
+}
+
+// ------------------------------------------------------------------------- sending
+
+std::span<std::byte> UdpIpcp::tx_slot() {
+    return tx_->slot();
+}
+
+void UdpIpcp::queue_tx(const PeerAddress& to, std::size_t frame_size) {
+    if (!tx_->queue(to, frame_size)) {
+        ++counters_.tx_errors;
+        OGW_LOG_RATELIMITED(warn, log_tag_)
+            << "cannot send a frame of " << frame_size << " bytes to " << format(to) << ": dropped";
+        return;
+    }
+    if (tx_->full()) {
+        flush();
+    }
+}
+
+void UdpIpcp::transmit(const PeerAddress& to, std::span<const std::byte> bytes) {
+    if (tx_->size() + 2 > udp_batch_size) {
+        flush();
+    }
+    if (!tx_->queue_copy(to, bytes)) {
+        ++counters_.tx_errors;
+        OGW_LOG_RATELIMITED(warn, log_tag_) << "cannot send a message of " << bytes.size()
+                                            << " bytes to " << format(to) << ": dropped";
+    }
+}
+
+void UdpIpcp::flush() {
+    if (tx_->empty()) {
+        return;
+    }
+    const auto r = tx_->send(fd_.get());
+    counters_.tx_datagrams += r.datagrams;
+    counters_.tx_bytes += r.bytes;
+    counters_.tx_dropped += r.dropped;
+    counters_.tx_errors += r.errors;
+    if (r.dropped != 0) {
+        OGW_LOG_RATELIMITED(debug, log_tag_)
+            << "socket buffer full: dropped " << r.dropped << " datagrams";
+    }
+    if (r.errors != 0) {
+        const std::string to = r.last_error_to ? format(*r.last_error_to) : "?";
+        if (r.last_error == EMSGSIZE) {
+            OGW_LOG_RATELIMITED(warn, log_tag_)
+                << "datagram to " << to << " larger than the path MTU: dropped";
+        } else {
+            OGW_LOG_RATELIMITED(warn, log_tag_)
+                << "send to " << to << ": " << errno_text(r.last_error) << ": dropped";
+        }
+    }
+}
+
+// ------------------------------------------------------------------------- receiving
+
+std::size_t UdpIpcp::rx_buffer_size() const {
+    return std::max(max_message_ + 1, min_rx_buffer);
+}
+
+void UdpIpcp::on_readable() {
+    rx_->resize(rx_buffer_size());  // after set_mtu(); a no-op otherwise
+    for (std::size_t round = 0; round < rx_batches_per_wakeup; ++round) {
+        const int n = rx_->receive(fd_.get());
+        if (n < 0) {
+            if (n != -EAGAIN && n != -EWOULDBLOCK && n != -EINTR) {
+                OGW_LOG_RATELIMITED(warn, log_tag_) << "receive: " << errno_text(-n);
+            }
+            return;
+        }
+        const Instant now = loop_ != nullptr ? loop_->now() : Instant{};
+        for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
+            const auto d = rx_->get(i);
+            ++counters_.rx_datagrams;
+            counters_.rx_bytes += d.size;
+            const auto from = udp_peer_address(d.from, d.from_length);
+            if (d.truncated) {
+                ++counters_.rx_truncated;
+                engine_.count_drop(DropReason::too_big);
+                OGW_LOG_RATELIMITED(warn, log_tag_)
+                    << "datagram of " << d.size << " bytes from "
+                    << (from ? format(*from) : std::string("?"))
+                    << " is larger than the receive buffer (" << rx_->buffer_size() << "): dropped";
+                continue;
+            }
+            if (!from) {
+                engine_.count_drop(DropReason::bad_value);
+                continue;
+            }
+            engine_.on_receive(now, *from, d.bytes);
+        }
+        if (static_cast<std::size_t>(n) < udp_batch_size) {
+            return;  // drained
+        }
+    }
+}
+
+// ------------------------------------------------------------------------- loop
+
+Result<void> UdpIpcp::start(EventLoop& loop) {
+    if (loop_ != nullptr) {
+        return unexpected(Error::from_errno(EALREADY, "start " + log_tag_));
+    }
+    if (auto r = loop.add(fd_.get(), EPOLLIN, [this](std::uint32_t) { on_readable(); }); !r) {
+        return r;
+    }
+    loop_ = &loop;
+    hook_token_ = std::make_shared<int>(0);
+    loop.add_before_wait([this, token = std::weak_ptr<int>(hook_token_)] {
+        if (!token.expired()) {
+            before_wait();
+        }
+    });
+    return {};
+}
+
+void UdpIpcp::stop() {
+    flush();
+    if (loop_ == nullptr) {
+        return;
+    }
+    if (auto r = loop_->remove(fd_.get()); !r) {
+        OGW_LOG(warn, log_tag_) << r.error().message();
+    }
+    if (timer_ != TimerId::none) {
+        loop_->cancel_timer(timer_);
+    }
+    timer_ = TimerId::none;
+    armed_.reset();
+    hook_token_.reset();
+    loop_ = nullptr;
+}
+
+void UdpIpcp::before_wait() {
+    flush();
+    rearm_timer();
+}
+
+void UdpIpcp::rearm_timer() {
+    if (loop_ == nullptr) {
+        return;
+    }
+    const auto next = engine_.next_deadline();
+    if (!next) {
+        if (timer_ != TimerId::none) {
+            loop_->cancel_timer(timer_);
+            timer_ = TimerId::none;
+        }
+        armed_.reset();
+        return;
+    }
+    if (armed_ == next) {
+        return;
+    }
+    if (timer_ == TimerId::none || !loop_->reschedule(timer_, *next)) {
+        timer_ = loop_->add_timer(*next, [this] { on_timer(); });
+    }
+    armed_ = next;
+}
+
+void UdpIpcp::on_timer() {
+    armed_.reset();
+    engine_.on_timer(loop_->now());
+    // Rescheduled from its own callback, the loop timer is kept (no new allocation).
+    rearm_timer();
+}
+
+// ------------------------------------------------------------------------- link
+
+void UdpIpcp::set_mtu(std::uint32_t mtu) {
+    flush();
+    mtu_ = mtu;
+    max_message_ = udp_max_payload(mtu, local_.ip().family());
+    engine_.set_max_message_size(max_message_);
+    tx_->resize(engine_.data_header_size() + engine_.max_sdu());
+    OGW_LOG(info, log_tag_) << "mtu " << mtu_ << ", largest message " << max_message_;
+}
+
+void UdpIpcp::set_link_up(bool up, Instant now) {
+    if (up == link_up_) {
+        return;
+    }
+    link_up_ = up;
+    OGW_LOG(info, log_tag_) << "link " << (up ? "up" : "down");
+    engine_.on_link(now, up);
+}
+
+}  // namespace ogw::ipcp

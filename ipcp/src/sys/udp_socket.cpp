@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "udp_socket.hpp"
+
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <utility>
+
+namespace ogw::ipcp {
+namespace {
+
+constexpr std::size_t buffer_alignment = 64;
+
+std::size_t stride_for(std::size_t size) {
+    return (size + buffer_alignment - 1) / buffer_alignment * buffer_alignment;
+}
+
+Result<void> set_option(int fd, int level, int option, int value, const char* what,
+                        const SocketAddress& bind) {
+    if (::setsockopt(fd, level, option, &value, sizeof value) != 0) {
+        return unexpected(Error::last(std::string("setsockopt ") + what + " " + bind.to_string()));
+    }
+    return {};
+}
+
+// A privileged process may go beyond net.core.[rw]mem_max; others get what the limit allows.
+void raise_buffer(int fd, int force_option, int option) {
+    const int size = udp_socket_buffer_bytes;
+    if (::setsockopt(fd, SOL_SOCKET, force_option, &size, sizeof size) != 0) {
+        ::setsockopt(fd, SOL_SOCKET, option, &size, sizeof size);
+    }
+}
+
+socklen_t sockaddr_length(const sockaddr* address) {
+    sa_family_t family = 0;
+    std::memcpy(&family,
+                reinterpret_cast<const std::byte*>(address) + offsetof(sockaddr, sa_family),
+                sizeof family);
+    if (family == AF_INET) {
+        return static_cast<socklen_t>(sizeof(sockaddr_in));
+    }
+    if (family == AF_INET6) {
+        return static_cast<socklen_t>(sizeof(sockaddr_in6));
+    }
+    return 0;
+}
+
+void set_iov(iovec& iov, std::byte* base, std::size_t size) {
+    iov.iov_base = base;
+    iov.iov_len = size;
+}
+
+}  // namespace
+
+Result<UdpSocket> open_udp_socket(const SocketAddress& bind) {
+    const std::string where = "bind " + bind.to_string();
+    SocketAddress address = bind;
+    if (bind.has_unresolved_scope()) {
+        errno = 0;
+        const unsigned index = ::if_nametoindex(bind.scope_name().c_str());
+        if (index == 0) {
+            return unexpected(Error::from_errno(errno != 0 ? errno : ENODEV, where));
+        }
+        address = bind.with_scope_id(index);
+    }
+    const bool v6 = address.ip().is_v6();
+    UniqueFd fd(::socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!fd) {
+        return unexpected(Error::last("socket for " + bind.to_string()));
+    }
+    if (v6) {
+        if (auto r = set_option(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, 1, "IPV6_V6ONLY", bind); !r) {
+            return unexpected(r.error());
+        }
+    }
+    auto pmtu = v6 ? set_option(fd.get(), IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DO,
+                                "IPV6_MTU_DISCOVER", bind)
+                   : set_option(fd.get(), IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO,
+                                "IP_MTU_DISCOVER", bind);
+    if (!pmtu) {
+        return unexpected(pmtu.error());
+    }
+    raise_buffer(fd.get(), SO_RCVBUFFORCE, SO_RCVBUF);
+    raise_buffer(fd.get(), SO_SNDBUFFORCE, SO_SNDBUF);
+
+    const SockAddr sa = address.to_sockaddr();
+    if (::bind(fd.get(), sa.get(), sa.length) != 0) {
+        return unexpected(Error::last(where));
+    }
+    UdpSockaddr local{};
+    socklen_t length = sizeof local;
+    if (::getsockname(fd.get(), &local.any, &length) != 0) {
+        return unexpected(Error::last("getsockname " + bind.to_string()));
+    }
+    auto local_address = SocketAddress::from_sockaddr(&local.any, length);
+    if (!local_address) {
+        return unexpected(local_address.error());
+    }
+    return UdpSocket{std::move(fd), *local_address};
+}
+
+SocketBuffers socket_buffers(int fd) {
+    SocketBuffers b;
+    socklen_t length = sizeof b.receive;
+    if (::getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &b.receive, &length) != 0) {
+        b.receive = 0;
+    }
+    length = sizeof b.send;
+    if (::getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &b.send, &length) != 0) {
+        b.send = 0;
+    }
+    return b;
+}
+
+std::optional<std::uint32_t> interface_mtu(int fd, const SocketAddress& local) {
+    ifaddrs* list = nullptr;
+    if (::getifaddrs(&list) != 0) {
+        return std::nullopt;
+    }
+    const std::unique_ptr<ifaddrs, void (*)(ifaddrs*)> owner(list, ::freeifaddrs);
+    const char* owner_name = nullptr;
+    for (const ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+        if (i->ifa_addr == nullptr || i->ifa_name == nullptr) {
+            continue;
+        }
+        const socklen_t length = sockaddr_length(i->ifa_addr);
+        if (length == 0) {
+            continue;
+        }
+        const auto a = SocketAddress::from_sockaddr(i->ifa_addr, length);
+        if (!a || a->ip() != local.ip()) {
+            continue;
+        }
+        if (local.ip().is_v6() && local.scope_id() != 0 && a->scope_id() != local.scope_id()) {
+            continue;  // the same link-local address on another link
+        }
+        owner_name = i->ifa_name;
+        break;
+    }
+    if (owner_name == nullptr || std::strlen(owner_name) >= IFNAMSIZ) {
+        return std::nullopt;
+    }
+    ifreq request{};
+    std::memcpy(request.ifr_name, owner_name, std::strlen(owner_name));
+    if (::ioctl(fd, SIOCGIFMTU, &request) != 0 || request.ifr_mtu <= 0) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint32_t>(request.ifr_mtu);
+}
+
+std::size_t udp_max_payload(std::uint32_t mtu, IpAddress::Family family) {
+    constexpr std::size_t udp_header = 8;
+    if (family == IpAddress::Family::v4) {
+        // The 16-bit total length covers the 20-byte IPv4 header too.
+        const std::size_t packet = std::clamp<std::size_t>(mtu, 68, 65535);
+        return packet - 20 - udp_header;
+    }
+    // The 16-bit payload length excludes the 40-byte IPv6 header.
+    const std::size_t packet = std::max<std::size_t>(mtu, 1280);
+    return std::min<std::size_t>(packet - 40, 65535) - udp_header;
+}
+
+// ------------------------------------------------------------------------- receive batch
+
+UdpRxBatch::UdpRxBatch() {
+    for (std::size_t i = 0; i < udp_batch_size; ++i) {
+        msgs_[i].msg_hdr.msg_iov = &iov_[i];
+        msgs_[i].msg_hdr.msg_iovlen = 1;
+        msgs_[i].msg_hdr.msg_name = &names_[i];
+    }
+}
+
+void UdpRxBatch::resize(std::size_t buffer_size) {
+    if (buffer_size == buffer_size_ && storage_) {
+        return;
+    }
+    stride_ = stride_for(buffer_size);
+    storage_ = std::make_unique_for_overwrite<std::byte[]>(stride_ * udp_batch_size);
+    buffer_size_ = buffer_size;
+    for (std::size_t i = 0; i < udp_batch_size; ++i) {
+        set_iov(iov_[i], storage_.get() + i * stride_, buffer_size_);
+    }
+}
+
+int UdpRxBatch::receive(int fd) {
+    for (auto& m : msgs_) {
+        m.msg_hdr.msg_namelen = sizeof(UdpSockaddr);
+        m.msg_hdr.msg_flags = 0;
+        m.msg_len = 0;
+    }
+    // With MSG_TRUNC, msg_len is a datagram's real size even when it did not fit.
+    const int n = ::recvmmsg(fd, msgs_.data(), static_cast<unsigned>(udp_batch_size),
+                             MSG_DONTWAIT | MSG_TRUNC, nullptr);
+    return n < 0 ? -errno : n;
+}
+
+UdpRxBatch::Datagram UdpRxBatch::get(std::size_t i) {
+    const mmsghdr& m = msgs_[i];
+    Datagram d;
+    d.size = m.msg_len;
+    d.truncated = (m.msg_hdr.msg_flags & MSG_TRUNC) != 0 || d.size > buffer_size_;
+    if (!d.truncated) {
+        d.bytes = {static_cast<std::byte*>(iov_[i].iov_base), d.size};
+    }
+    d.from = &names_[i].any;
+    d.from_length = m.msg_hdr.msg_namelen;
+    return d;
+}
+
+// ------------------------------------------------------------------------- send batch
+
+UdpTxBatch::UdpTxBatch(IpAddress::Family family)
+    : name_length_(static_cast<socklen_t>(family == IpAddress::Family::v4 ? sizeof(sockaddr_in)
+                                                                          : sizeof(sockaddr_in6))) {
+    for (std::size_t i = 0; i < udp_batch_size; ++i) {
+        msgs_[i].msg_hdr.msg_iov = &iov_[i];
+        msgs_[i].msg_hdr.msg_iovlen = 1;
+        msgs_[i].msg_hdr.msg_name = &names_[i];
+    }
+}
+
+void UdpTxBatch::resize(std::size_t slot_size) {
+    count_ = 0;
+    if (slot_size == slot_size_ && storage_) {
+        return;
+    }
+    const std::size_t stride = stride_for(slot_size);
+    storage_ = std::make_unique_for_overwrite<std::byte[]>(stride * udp_batch_size);
+    slot_size_ = slot_size;
+    for (std::size_t i = 0; i < udp_batch_size; ++i) {
+        slots_[i] = storage_.get() + i * stride;
+    }
+}
+
+bool UdpTxBatch::record(std::size_t i, const PeerAddress& to, std::size_t size) {
+    if (udp_sockaddr(to, names_[i]) != name_length_) {
+        return false;
+    }
+    set_iov(iov_[i], slots_[i], size);
+    msghdr& h = msgs_[i].msg_hdr;
+    h.msg_namelen = name_length_;
+    h.msg_control = nullptr;
+    h.msg_controllen = 0;
+    h.msg_flags = 0;
+    return true;
+}
+
+bool UdpTxBatch::queue(const PeerAddress& to, std::size_t size) {
+    if (full() || size == 0 || size > slot_size_ || !record(count_, to, size)) {
+        return false;
+    }
+    ++count_;
+    return true;
+}
+
+bool UdpTxBatch::queue_copy(const PeerAddress& to, std::span<const std::byte> bytes) {
+    if (count_ + 2 > udp_batch_size || bytes.empty() || bytes.size() > slot_size_) {
+        return false;
+    }
+    // The free slot, possibly handed out and being filled, moves one entry on.
+    std::swap(slots_[count_], slots_[count_ + 1]);
+    if (!record(count_, to, bytes.size())) {
+        std::swap(slots_[count_], slots_[count_ + 1]);
+        return false;
+    }
+    std::memmove(slots_[count_], bytes.data(), bytes.size());
+    ++count_;
+    return true;
+}
+
+UdpTxBatch::SendResult UdpTxBatch::send(int fd) {
+    SendResult r;
+    std::size_t i = 0;
+    while (i < count_) {
+        const int n = ::sendmmsg(fd, &msgs_[i], static_cast<unsigned>(count_ - i), MSG_DONTWAIT);
+        if (n > 0) {
+            const std::size_t end = i + static_cast<std::size_t>(n);
+            for (; i < end; ++i) {
+                ++r.datagrams;
+                r.bytes += msgs_[i].msg_len;
+            }
+            continue;
+        }
+        const int err = n < 0 ? errno : EAGAIN;
+        if (err == EINTR) {
+            continue;
+        }
+        if (err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS) {
+            r.dropped += count_ - i;
+            break;
+        }
+        // sendmmsg reports the first message it could not send: skip just that one.
+        ++r.errors;
+        r.last_error = err;
+        r.last_error_to = udp_peer_address(&names_[i].any, msgs_[i].msg_hdr.msg_namelen);
+        ++i;
+    }
+    const std::size_t queued = count_;
+    count_ = 0;
+    if (queued < udp_batch_size) {
+        std::swap(slots_[0], slots_[queued]);  // keep the free slot free
+    }
+    return r;
+}
+
+}  // namespace ogw::ipcp
