@@ -141,11 +141,17 @@ FsmActions FlowFsm::dealloc(Instant now, DeallocReason reason) {
     FsmActions out;
     switch (state_) {
     case FlowState::allocated:
-    case FlowState::down:
-    case FlowState::peer_timed_out:
         sends_ = 0;
         enter(FlowState::dealloc_pending, out);
         send_dealloc(now, reason, out);
+        break;
+    case FlowState::down:
+    case FlowState::peer_timed_out:
+        // The peer cannot be reached (or is dead): tell it once, in case it is alive behind a
+        // healed path, but do not hold the flow for acknowledgements that will not come.
+        sends_ = 0;
+        send_dealloc(now, reason, out);
+        close(out);
         break;
     case FlowState::accept_pending: {
         out = reject(now, -EFLOWPEER);

@@ -224,6 +224,19 @@ TEST(FlowFsm, DeallocAfterPeerDeallocClosesAtOnce) {
     EXPECT_TRUE(a.has(A::release));
 }
 
+TEST(FlowFsm, DeallocOfTimedOutFlowTellsPeerOnceAndClosesAtOnce) {
+    const Instant t0{};
+    FlowFsm fsm = allocated_fsm(t0, with_timeout(100));
+    Driver d{fsm, t0};
+    d.run_until(t0 + 200ms);
+    ASSERT_EQ(fsm.state(), FlowState::peer_timed_out);
+    const A a = fsm.dealloc(d.now);
+    EXPECT_TRUE(a.has(A::send_dealloc));
+    EXPECT_TRUE(a.has(A::release));
+    EXPECT_EQ(fsm.state(), FlowState::closed);
+    EXPECT_FALSE(fsm.next_deadline().has_value());
+}
+
 TEST(FlowFsm, LinkDownAndUpRaiseEvents) {
     const Instant t0{};
     FlowFsm fsm = allocated_fsm(t0, with_timeout(1000));

@@ -233,8 +233,11 @@ Result<void> EventLoop::run() {
 }
 
 Result<void> EventLoop::run_once(Duration max_wait) {
-    for (const auto& hook : before_wait_) {
-        hook();
+    for (std::size_t i = 0; i < before_wait_.size(); ++i) {
+        before_wait_[i]();  // by index: a hook may add hooks
+    }
+    if (stop_requested_.load(std::memory_order_relaxed)) {
+        return {};
     }
     if (auto r = arm_timerfd(); !r) {
         return r;
