@@ -26,6 +26,7 @@ struct Options {
     std::string ipcp;
     std::string peer;
     std::string state;
+    std::string proto;
     std::uint64_t id = 0;
 };
 
@@ -97,6 +98,19 @@ int main(int argc, char** argv) {
     auto* flow_dealloc = flow->add_subcommand("dealloc", "deallocate a flow (the peer is told)");
     flow_dealloc->add_option("ID", o.id, "flow id")->required();
 
+    auto* sessions = app.add_subcommand("sessions", "the gateway's IP sessions");
+    sessions->add_option("--peer", o.peer, "only sessions to or from this remote gateway");
+    sessions->add_option("--state", o.state, "only sessions in this state")
+        ->check(CLI::IsMember({"opening", "established", "closing"}));
+    sessions->add_option("--proto", o.proto, "only sessions of this protocol (tcp, udp, icmp, ...)");
+    auto* session = app.add_subcommand("session", "one gateway session");
+    session->require_subcommand(1);
+    auto* session_kill = session->add_subcommand(
+        "kill", "tear a session down (its flow is deallocated, the local host is told)");
+    session_kill->add_option("ID", o.id, "session id")->required();
+    auto* peers = app.add_subcommand("peers", "the remote gateways named in routes");
+    auto* stats = app.add_subcommand("stats", "the gateway's counters");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -130,6 +144,26 @@ int main(int argc, char** argv) {
             std::cout << "flow " << o.id << " deallocated\n";
         }
         return rc;
+    }
+    if (sessions->parsed()) {
+        json::Value args = json::Object{};
+        if (!o.peer.empty()) args["peer"] = o.peer;
+        if (!o.state.empty()) args["state"] = o.state;
+        if (!o.proto.empty()) args["proto"] = o.proto;
+        return run(o, "sessions", std::move(args), "sessions", render_sessions);
+    }
+    if (session_kill->parsed()) {
+        const int rc = run(o, "session_kill", json::Object{{"id", o.id}}, "session_kill", nullptr);
+        if (rc == 0 && !o.json) {
+            std::cout << "session " << o.id << " killed\n";
+        }
+        return rc;
+    }
+    if (peers->parsed()) {
+        return run(o, "peers", json::Object{}, "peers", render_peers);
+    }
+    if (stats->parsed()) {
+        return run(o, "stats", json::Object{}, "stats", render_stats);
     }
     return exit_usage;
 }

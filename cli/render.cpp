@@ -85,8 +85,6 @@ std::string text_of(const json::Value& v) {
     return json::dump(v);
 }
 
-namespace {
-
 std::string field(const json::Value& v, std::string_view key) {
     const json::Value* f = v.find(key);
     return f == nullptr ? "-" : text_of(*f);
@@ -101,8 +99,6 @@ std::string bytes_field(const json::Value& v, std::string_view key) {
     const auto b = v.get_uint(key);
     return b ? human_bytes(*b) : "-";
 }
-
-}  // namespace
 
 std::string render_status(const json::Value& s) {
     std::ostringstream out;

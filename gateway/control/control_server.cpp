@@ -508,7 +508,7 @@ void ControlServer::op_flows(Connection& c, std::uint64_t request, const json::V
     json::Array items;
     const Instant now = node_.now();
     node_.for_each_flow([&](const NodeFlow& f) {
-        if ((ipcp && f.ipcp->name() != *ipcp) || (peer && f.remote_name != *peer) ||
+        if ((ipcp && (f.ipcp == nullptr || f.ipcp->name() != *ipcp)) || (peer && f.remote_name != *peer) ||
             (state && flow::to_string(f.state()) != *state)) {
             return;
         }

@@ -14,8 +14,8 @@ json::Value flow_view(const NodeFlow& flow, Instant now, bool with_timeline) {
     const ipcp::FlowRecord* rec = flow.record();
     json::Value v = json::Object{
         {"id", flow.id},
-        {"ipcp", flow.ipcp->name()},
-        {"layer", flow.ipcp->layer()},
+        {"ipcp", flow.ipcp != nullptr ? json::Value(flow.ipcp->name()) : json::Value(nullptr)},
+        {"layer", flow.ipcp != nullptr ? json::Value(flow.ipcp->layer()) : json::Value(nullptr)},
         {"remote_name", flow.remote_name},
         {"local_name", flow.local_name.empty() ? json::Value(nullptr)
                                                : json::Value(flow.local_name)},

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "daemon/daemon.hpp"
 
+#include "daemon/gateway_host.hpp"
+#include "daemon/ipcp_factory.hpp"
 #include "daemon/sd_notify.hpp"
 
 #include <flowlib/log.hpp>
 #include <flowlib/version.hpp>
-#include <ipcp/udp_ipcp.hpp>
 
+#include <cerrno>
 #include <csignal>
 
 namespace ogw::gw {
@@ -33,6 +35,7 @@ Daemon::Daemon(Config config, std::string config_path, std::unique_ptr<EventLoop
     : config_(std::move(config)), config_path_(std::move(config_path)), loop_(std::move(loop)) {}
 
 Daemon::~Daemon() {
+    gateway_.reset();
     control_.reset();
     node_.reset();
 }
@@ -49,6 +52,9 @@ Result<void> Daemon::start() {
         return unexpected(control.error());
     }
     control_ = std::move(*control);
+    if (auto r = start_gateway(); !r) {
+        return r;
+    }
 
     for (int sig : {SIGTERM, SIGINT}) {
         if (auto r = loop_->on_signal(sig, [this, sig] {
@@ -68,30 +74,33 @@ Result<void> Daemon::start() {
     return {};
 }
 
+Result<void> Daemon::start_gateway() {
+    if (config_.gateway.mode == GatewayMode::off) {
+        for (const char* op : {"sessions", "session_kill", "peers", "stats"}) {
+            control_->add_op(op, [](Connection& c, std::uint64_t request, const json::Value&) {
+                c.reply_error(request, -ENODEV,
+                              "the gateway is off on this node ([gateway] mode = off)");
+            });
+        }
+        return {};
+    }
+    auto host = GatewayHost::start(*node_, *loop_, config_.gateway);
+    if (!host) {
+        return unexpected(host.error());
+    }
+    gateway_ = std::move(*host);
+    gateway_->add_control_ops(*control_);
+    return {};
+}
+
 Result<void> Daemon::add_ipcp(const IpcpConfig& cfg) {
-    if (cfg.type() != IpcpType::udp) {
-        return unexpected(Error{std::make_error_code(std::errc::not_supported),
-                                "ipcp." + cfg.name + ": type " +
-                                    std::string(ipcp_type_name(cfg.type())) +
-                                    " is not available in this build"});
-    }
-    const auto& udp = std::get<UdpIpcpConfig>(cfg.shim);
-    ipcp::UdpIpcpConfig ucfg;
-    ucfg.name = cfg.name;
-    ucfg.layer = cfg.layer;
-    ucfg.bind = udp.bind;
-    for (const auto& peer : udp.peers) {
-        ucfg.directory.emplace_back(peer.name, peer.address);
-    }
-    ucfg.engine.local_name = config_.node.name;
     ipcp::EngineUser& user = node_->new_ipcp_user();
-    auto made = ipcp::UdpIpcp::create(std::move(ucfg), user);
+    auto made = make_ipcp(cfg, config_.node.name, user);
     if (!made) {
-        return unexpected(Error{made.error().code, "ipcp." + cfg.name + ": " +
-                                                       made.error().where});
+        return unexpected(made.error());
     }
-    OGW_LOG(info, "ogwd") << "ipcp." << cfg.name << ": udp, layer " << cfg.layer << ", bound to "
-                          << (*made)->address() << ", largest SDU "
+    OGW_LOG(info, "ogwd") << "ipcp." << cfg.name << ": " << (*made)->type() << ", layer "
+                          << cfg.layer << ", on " << (*made)->address() << ", largest SDU "
                           << (*made)->engine().max_sdu();
     return node_->add_ipcp(user, std::move(*made));
 }
@@ -104,6 +113,9 @@ void Daemon::begin_shutdown(const char* why) {
     OGW_LOG(info, "ogwd") << why << ": deallocating " << node_->flow_count()
                           << " flow(s) and stopping";
     sd_notify("STOPPING=1");
+    if (gateway_) {
+        gateway_->stop();
+    }
     node_->shutdown();
     const Instant deadline = loop_->now() + shutdown_grace;
     loop_->add_timer(deadline, [this] { loop_->stop(); });
@@ -137,6 +149,11 @@ void Daemon::reload() {
                                  "take effect at the next restart";
     }
     config_.node.log_level = next.node.log_level;
+    if (gateway_) {
+        gateway_->reload(next.gateway);
+    } else if (next.gateway.mode != GatewayMode::off) {
+        OGW_LOG(warn, "ogwd") << "reload: turning the gateway on takes effect at the next restart";
+    }
     config_.gateway = next.gateway;
     OGW_LOG(info, "ogwd") << "configuration reloaded";
 }

@@ -5,6 +5,7 @@
 
 #include "config/config.hpp"
 #include "control/control_server.hpp"
+#include "daemon/gateway_host.hpp"
 #include "node/node.hpp"
 
 #include <flowlib/sys/event_loop.hpp>
@@ -28,6 +29,7 @@ private:
     Daemon(Config config, std::string config_path, std::unique_ptr<EventLoop> loop);
     Result<void> start();
     Result<void> add_ipcp(const IpcpConfig& cfg);
+    Result<void> start_gateway();
     void begin_shutdown(const char* why);
     void reload();
 
@@ -36,6 +38,7 @@ private:
     std::unique_ptr<EventLoop> loop_;
     std::unique_ptr<Node> node_;
     std::unique_ptr<ControlServer> control_;
+    std::unique_ptr<GatewayHost> gateway_;
     bool stopping_ = false;
 };
 

@@ -4,6 +4,7 @@
 #include <flowlib/log.hpp>
 
 #include <algorithm>
+#include <cstring>
 
 namespace ogw::gw {
 
@@ -26,6 +27,9 @@ public:
     }
     void on_data(ipcp::Eid, std::uint64_t tag, std::span<std::byte> sdu) override {
         node_.on_data(tag, sdu);
+    }
+    bool serves(const ipcp::NameHash& name) const override {
+        return node_.names_.contains(name);
     }
 
 private:
@@ -59,10 +63,10 @@ Result<void> Node::add_ipcp(ipcp::EngineUser& user, std::unique_ptr<ipcp::Ipcp> 
     return {};
 }
 
-NodeFlow& Node::new_flow(ipcp::Ipcp& ipcp) {
+NodeFlow& Node::new_flow(ipcp::Ipcp* ipcp) {
     auto flow = std::make_unique<NodeFlow>();
     flow->id = next_flow_id_++;
-    flow->ipcp = &ipcp;
+    flow->ipcp = ipcp;
     NodeFlow& ref = *flow;
     flows_.emplace(ref.id, std::move(flow));
     return ref;
@@ -81,37 +85,86 @@ std::size_t Node::flow_count() const {
 // -------------------------------------------------------------------------------- allocation
 
 std::uint64_t Node::alloc(const std::string& dst_name, const qosspec_t& qos, Duration timeout,
-                          FlowOwner* owner, pid_t owner_pid, AllocDone done) {
-    for (auto& ipcp : ipcps_) {
-        const auto to = ipcp->lookup(dst_name);
-        if (!to) {
-            continue;
-        }
-        NodeFlow& flow = new_flow(*ipcp);
-        flow.remote_name = dst_name;
-        flow.owner = owner;
-        flow.owner_pid = owner_pid;
-        flow.gateway_owned = owner_pid == 0;
-        const std::uint64_t id = flow.id;
-        pending_allocs_.emplace(id, std::move(done));
-        auto eid = ipcp->engine().alloc(now(), ipcp::NameHash::of(dst_name), qos, *to, timeout,
-                                        id);
-        if (!eid) {
-            auto cb = std::move(pending_allocs_[id]);
-            pending_allocs_.erase(id);
-            close_flow(flow);
-            cb(-ENOMEM, nullptr);
-            return 0;
-        }
-        flow.eid = *eid;
-        flow.timeline.emplace_back(now(), FlowState::alloc_pending);
-        OGW_LOG(debug, "node") << "flow " << id << ": allocating to " << dst_name << " via "
-                               << ipcp->name();
-        return id;
+                          FlowOwner* owner, pid_t owner_pid, AllocDone done,
+                          std::span<const std::byte> first_sdu) {
+    NodeFlow& flow = new_flow(nullptr);  // resolving: no IPCP yet
+    flow.remote_name = dst_name;
+    flow.owner = owner;
+    flow.owner_pid = owner_pid;
+    flow.gateway_owned = owner_pid == 0;
+    flow.timeline.emplace_back(now(), FlowState::alloc_pending);
+    const std::uint64_t id = flow.id;
+    pending_allocs_.emplace(id, std::move(done));
+    if (!first_sdu.empty()) {
+        first_sdus_[id].assign(first_sdu.begin(), first_sdu.end());
     }
-    OGW_LOG(info, "node") << "allocation to '" << dst_name << "' failed: no IPCP knows the name";
-    done(-ENAME, nullptr);
-    return 0;
+    resolve_from(id, 0, qos, timeout);
+    NodeFlow* f = find(id);
+    return f != nullptr ? id : 0;
+}
+
+// Asks the IPCPs in configuration order, from `first_ipcp` on, for the flow's remote name.
+void Node::resolve_from(std::uint64_t id, std::size_t first_ipcp, const qosspec_t& qos,
+                        Duration timeout) {
+    NodeFlow* flow = find(id);
+    if (flow == nullptr) {
+        return;  // cancelled while resolving
+    }
+    if (first_ipcp >= ipcps_.size()) {
+        OGW_LOG(info, "node") << "allocation to '" << flow->remote_name
+                              << "' failed: no IPCP knows the name";
+        fail_alloc(*flow, -ENAME);
+        return;
+    }
+    ipcp::Ipcp& ipcp = *ipcps_[first_ipcp];
+    const std::string name = flow->remote_name;
+    ipcp.resolve(now(), name, [this, id, first_ipcp, qos, timeout,
+                               &ipcp](std::optional<ipcp::PeerAddress> to) {
+        NodeFlow* f = find(id);
+        if (f == nullptr) {
+            return;
+        }
+        if (!to) {
+            resolve_from(id, first_ipcp + 1, qos, timeout);
+            return;
+        }
+        start_alloc(*f, ipcp, *to, qos, timeout);
+    });
+}
+
+void Node::start_alloc(NodeFlow& flow, ipcp::Ipcp& ipcp, const ipcp::PeerAddress& to,
+                       const qosspec_t& qos, Duration timeout) {
+    flow.ipcp = &ipcp;
+    std::vector<std::byte> first;
+    if (auto it = first_sdus_.find(flow.id); it != first_sdus_.end()) {
+        first = std::move(it->second);
+        first_sdus_.erase(it);
+    }
+    if (first.size() > ipcp.engine().max_piggyback()) {
+        flow.deferred_first = std::move(first);  // sent as the first data once allocated
+        first.clear();
+    }
+    auto eid = ipcp.engine().alloc(now(), ipcp::NameHash::of(flow.remote_name), qos, to,
+                                   timeout, flow.id, first);
+    if (!eid) {
+        flow.ipcp = nullptr;
+        fail_alloc(flow, -ENOMEM);
+        return;
+    }
+    flow.eid = *eid;
+    OGW_LOG(debug, "node") << "flow " << flow.id << ": allocating to " << flow.remote_name
+                           << " via " << ipcp.name();
+}
+
+void Node::fail_alloc(NodeFlow& flow, int error) {
+    first_sdus_.erase(flow.id);
+    auto it = pending_allocs_.find(flow.id);
+    AllocDone done = it != pending_allocs_.end() ? std::move(it->second) : AllocDone{};
+    pending_allocs_.erase(flow.id);
+    close_flow(flow);
+    if (done) {
+        done(error, nullptr);
+    }
 }
 
 int Node::on_flow_request(ipcp::Ipcp& ipcp, ipcp::Eid eid, const ipcp::NameHash& hash) {
@@ -121,7 +174,7 @@ int Node::on_flow_request(ipcp::Ipcp& ipcp, ipcp::Eid eid, const ipcp::NameHash&
                                           << hash.hex().substr(0, 16) << "…)";
         return -ENAME;
     }
-    NodeFlow& flow = new_flow(ipcp);
+    NodeFlow& flow = new_flow(&ipcp);
     flow.eid = eid;
     flow.local_name = it->second.name;
     if (const auto* rec = ipcp.engine().find(eid)) {
@@ -179,9 +232,15 @@ void Node::reject(NodeFlow& flow, int error) {
 }
 
 void Node::dealloc(std::uint64_t flow_id, flow::DeallocReason reason) {
-    if (NodeFlow* flow = find(flow_id)) {
-        flow->ipcp->engine().dealloc(now(), flow->eid, reason);
+    NodeFlow* flow = find(flow_id);
+    if (flow == nullptr) {
+        return;
     }
+    if (flow->ipcp == nullptr || flow->eid == ipcp::no_eid) {
+        fail_alloc(*flow, -ECANCELED);  // still resolving the name
+        return;
+    }
+    flow->ipcp->engine().dealloc(now(), flow->eid, reason);
 }
 
 void Node::forget_owner(std::uint64_t flow_id) {
@@ -200,6 +259,18 @@ int Node::send_slot(NodeFlow& flow, std::size_t sdu_size) {
     }
     flow.ipcp->queue_tx(*dest.to, frame.size());
     return 0;
+}
+
+int Node::send(NodeFlow& flow, std::span<const std::byte> sdu) {
+    const std::size_t hdr = header_size(flow);
+    const auto slot = flow.ipcp->tx_slot();
+    if (sdu.size() > slot.size() - hdr) {
+        return -EMSGSIZE;
+    }
+    if (sdu.data() != slot.data() + hdr) {
+        std::memcpy(slot.data() + hdr, sdu.data(), sdu.size());
+    }
+    return send_slot(flow, sdu.size());
 }
 
 // -------------------------------------------------------------------------------- upcalls
@@ -221,14 +292,18 @@ void Node::on_flow_state(ipcp::Ipcp&, ipcp::Eid, std::uint64_t id, FlowState fro
             AllocDone done = std::move(pending->second);
             pending_allocs_.erase(pending);
             if (to == FlowState::allocated) {
+                if (!flow.deferred_first.empty()) {
+                    (void)send(flow, flow.deferred_first);
+                    flow.deferred_first = {};
+                }
                 done(0, &flow);
                 return;
             }
             const int err = alloc_result != 0 ? alloc_result : -EIPCP;
             OGW_LOG(info, "node") << "allocation to '" << flow.remote_name
                                   << "' failed: " << err;
-            close_flow(flow);
-            done(err, nullptr);
+            pending_allocs_[id] = std::move(done);
+            fail_alloc(flow, err);
             return;
         }
     }
@@ -299,6 +374,15 @@ void Node::unregister_name(const std::string& name, NameServer* server) {
 }
 
 void Node::shutdown() {
+    std::vector<std::uint64_t> resolving;
+    for (auto& [id, flow] : flows_) {
+        if (!flow->closed && flow->ipcp == nullptr) {
+            resolving.push_back(id);
+        }
+    }
+    for (std::uint64_t id : resolving) {
+        dealloc(id);
+    }
     for (auto& ipcp : ipcps_) {
         ipcp->engine().dealloc_all(now(), flow::DeallocReason::shutdown);
         ipcp->flush();

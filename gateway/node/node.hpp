@@ -49,8 +49,10 @@ public:
     // Allocation completes later: done(0, flow) once allocated, done(-errno, nullptr) on
     // failure (also for failures found at once). Returns the flow id, or 0 on failure.
     using AllocDone = std::function<void(int error, NodeFlow* flow)>;
+    // first_sdu, if any, rides on the flow request and reaches the peer with it.
     std::uint64_t alloc(const std::string& dst_name, const qosspec_t& qos, Duration timeout,
-                        FlowOwner* owner, pid_t owner_pid, AllocDone done);
+                        FlowOwner* owner, pid_t owner_pid, AllocDone done,
+                        std::span<const std::byte> first_sdu = {});
     void accept(NodeFlow& flow, FlowOwner* owner, pid_t owner_pid);
     void reject(NodeFlow& flow, int error);
     void dealloc(std::uint64_t flow_id,
@@ -64,6 +66,8 @@ public:
         return flow.ipcp->engine().data_header_size();
     }
     int send_slot(NodeFlow& flow, std::size_t sdu_size);
+    // Sends an SDU from any buffer: copied into the flow's tx slot unless it already is there.
+    int send(NodeFlow& flow, std::span<const std::byte> sdu);
 
     Result<void> register_name(const std::string& name, NameServer* server);
     void unregister_name(const std::string& name, NameServer* server);
@@ -99,7 +103,12 @@ private:
     void on_flow_state(ipcp::Ipcp& ipcp, ipcp::Eid eid, std::uint64_t id, flow::FlowState from,
                        flow::FlowState to, int alloc_result);
     void on_data(std::uint64_t id, std::span<std::byte> sdu);
-    NodeFlow& new_flow(ipcp::Ipcp& ipcp);
+    NodeFlow& new_flow(ipcp::Ipcp* ipcp);
+    void resolve_from(std::uint64_t id, std::size_t first_ipcp, const qosspec_t& qos,
+                      Duration timeout);
+    void start_alloc(NodeFlow& flow, ipcp::Ipcp& ipcp, const ipcp::PeerAddress& to,
+                     const qosspec_t& qos, Duration timeout);
+    void fail_alloc(NodeFlow& flow, int error);
     void close_flow(NodeFlow& flow);
     void reap();
     NameServer* pick_server(Served& served);
@@ -111,6 +120,7 @@ private:
     std::vector<std::unique_ptr<ipcp::Ipcp>> ipcps_;
     std::map<std::uint64_t, std::unique_ptr<NodeFlow>> flows_;
     std::unordered_map<std::uint64_t, AllocDone> pending_allocs_;
+    std::unordered_map<std::uint64_t, std::vector<std::byte>> first_sdus_;  // while resolving
     std::unordered_map<std::uint64_t, NameServer*> waiting_accepts_;  // flow id -> server
     std::unordered_map<ipcp::NameHash, Served, ipcp::NameHashHasher> names_;
     std::vector<std::uint64_t> graveyard_;

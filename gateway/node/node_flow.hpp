@@ -39,10 +39,16 @@ struct NodeFlow {
     pid_t owner_pid = 0;
     std::optional<std::uint64_t> session_id;
     std::vector<std::pair<Instant, flow::FlowState>> timeline;
+    std::vector<std::byte> deferred_first;  // a first SDU too big to ride on the request
     bool closed = false;
 
-    const ipcp::FlowRecord* record() const { return ipcp->engine().find(eid); }
+    const ipcp::FlowRecord* record() const {
+        return ipcp != nullptr ? ipcp->engine().find(eid) : nullptr;
+    }
     flow::FlowState state() const {
+        if (ipcp == nullptr || eid == ipcp::no_eid) {
+            return closed ? flow::FlowState::closed : flow::FlowState::alloc_pending;
+        }
         const auto* r = record();
         return r != nullptr ? r->fsm.state() : flow::FlowState::closed;
     }

@@ -64,6 +64,12 @@ std::size_t ShimEngine::max_sdu() const {
     return msg > hdr ? msg - hdr : 0;
 }
 
+std::size_t ShimEngine::max_piggyback() const {
+    const std::size_t fixed = wire::flow_req_size + config_.local_name.size();
+    const std::size_t msg = std::min(config_.max_message_size, wire::max_message_size);
+    return msg > fixed ? msg - fixed : 0;
+}
+
 // ------------------------------------------------------------------------- actions, timers
 
 void ShimEngine::transmit(const PeerAddress& to, const Message& m) {
@@ -175,9 +181,8 @@ Result<Eid> ShimEngine::alloc(Instant now, const NameHash& name, const qosspec_t
                               const PeerAddress& to, Duration alloc_timeout, std::uint64_t tag,
                               std::span<const std::byte> first_sdu) {
     Reentry guard(*this);
-    if (first_sdu.size() + wire::flow_req_size + config_.local_name.size() >
-        config_.max_message_size) {
-        first_sdu = {};  // too big to ride along; the owner sends it once allocated
+    if (first_sdu.size() > max_piggyback()) {
+        return unexpected(Error::from_errno(EMSGSIZE, "first SDU does not fit a flow request"));
     }
     FlowRecord* rec = flows_.create(qos, config_.fsm, now);
     if (rec == nullptr) {

@@ -9,6 +9,7 @@
 #include <ipcp/shim_engine.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -45,8 +46,15 @@ public:
     virtual const ShimEngine& engine() const = 0;
     virtual const UnderlayCounters& underlay_counters() const = 0;
 
-    // The underlay address serving `name`, if this IPCP's directory knows one.
+    // The underlay address serving `name`, if this IPCP's directory knows one now.
     virtual std::optional<PeerAddress> lookup(std::string_view name) const = 0;
+    // Finds the address serving `name`: from the directory, or by asking the layer (Ethernet
+    // name queries). `done` receives nullopt when this IPCP cannot reach the name; it may run
+    // before resolve() returns.
+    using Resolved = std::function<void(std::optional<PeerAddress>)>;
+    virtual void resolve(Instant /*now*/, std::string_view name, Resolved done) {
+        done(lookup(name));
+    }
     virtual std::vector<DirectoryEntry> directory() const = 0;
     virtual std::string format(const PeerAddress& a) const = 0;
 

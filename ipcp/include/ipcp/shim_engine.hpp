@@ -44,6 +44,8 @@ public:
                                flow::FlowState to, int alloc_result) = 0;
     // An SDU arrived. The span may be modified and is valid only during the call.
     virtual void on_data(Eid eid, std::uint64_t tag, std::span<std::byte> sdu) = 0;
+    // Whether `name` is served here: an Ethernet IPCP answers a NAME_QUERY only then.
+    virtual bool serves(const NameHash& /*name*/) const { return false; }
 };
 
 // Name queries are resolved above the engine (Ethernet shim); the engine passes them on.
@@ -101,6 +103,8 @@ public:
     // ---- data path
     std::size_t data_header_size() const { return codec_.data_header_size(); }
     std::size_t max_sdu() const;
+    // The largest first SDU that fits into a FLOW_REQ.
+    std::size_t max_piggyback() const;
     // `frame` = data_header_size() bytes of headroom followed by the SDU. Writes the header
     // and returns where to send the frame; the caller sends it (and may batch).
     DataDestination prepare_data(Instant now, Eid eid, std::span<std::byte> frame);

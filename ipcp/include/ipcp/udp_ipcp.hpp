@@ -18,6 +18,12 @@
 // larger than the path is refused (EMSGSIZE, counted as tx_error) rather than fragmented.
 // Bound to the unspecified address (0.0.0.0, ::), the MTU is taken as 1500, and the source
 // address of what this IPCP sends, replies included, is whatever routing picks.
+//
+// Link state: once started, the IPCP follows the interface that owns its bind address
+// (rtnetlink): when it goes down or loses carrier, or the address goes away, the flows go
+// `down`; when it is back they are `allocated` again; an MTU change resizes the largest
+// message. An address that no interface owns at start (e.g. 127.0.0.2 covered by lo's
+// 127.0.0.0/8) is not followed.
 #pragma once
 
 #include <flowlib/clock.hpp>
@@ -48,10 +54,15 @@ struct UdpIpcpConfig {
     // "peer = NAME ADDR:PORT" lines, of the bind address's family. The first entry of a name wins.
     std::vector<std::pair<std::string, SocketAddress>> directory;
     EngineConfig engine;  // max_message_size is replaced by the one derived from the MTU
+    // start() follows the interface that owns the bind address through rtnetlink (nothing to
+    // follow for the unspecified address).
+    bool follow_link = true;
 };
 
 class UdpRxBatch;
 class UdpTxBatch;
+class LinkMonitor;
+struct LinkState;
 
 class UdpIpcp final : public Ipcp, private Transmitter {
 public:
@@ -87,9 +98,11 @@ public:
     void queue_tx(const PeerAddress& to, std::size_t frame_size) override;
     void flush() override;
 
-    // Registers the socket and a before-wait hook (flush, re-arm the one engine timer).
+    // Registers the socket, a before-wait hook (flush, re-arm the one engine timer) and, with
+    // follow_link, the link monitor (which reports the owning interface's state at once).
     Result<void> start(EventLoop& loop) override;
-    // Flushes and leaves the loop: no more reads, timers or hooks; start() may follow.
+    // Flushes and leaves the loop: no more reads, timers, hooks or link events; start() may
+    // follow.
     void stop();
 
     // The link MTU changed: recomputes the largest message and tells the engine. Flushes the
@@ -121,6 +134,8 @@ private:
     void on_timer();
     void rearm_timer();
     std::size_t rx_buffer_size() const;
+    void follow_link(EventLoop& loop);
+    void on_link_state(const LinkState& s);
 
     std::string name_;
     std::string layer_;
@@ -141,6 +156,9 @@ private:
     TimerId timer_ = TimerId::none;
     std::optional<Instant> armed_;
     std::shared_ptr<int> hook_token_;  // the loop's before-wait hook acts while this lives
+    bool follow_link_;
+    bool link_owner_seen_ = false;  // an interface owned the bind address at some point
+    std::unique_ptr<LinkMonitor> monitor_;
 };
 
 }  // namespace ogw::ipcp

@@ -4,6 +4,7 @@
 #include "udp_socket.hpp"
 
 #include <flowlib/log.hpp>
+#include <ipcp/link_monitor.hpp>
 #include <ipcp/udp_address.hpp>
 
 #include <net/if.h>
@@ -85,7 +86,8 @@ UdpIpcp::UdpIpcp(UdpIpcpConfig& cfg, EngineUser& user, UniqueFd fd, const Socket
       max_message_(cfg.engine.max_message_size),
       rx_(std::make_unique<UdpRxBatch>()),
       tx_(std::make_unique<UdpTxBatch>(local.ip().family())),
-      engine_(codec_, *this, user, cfg.engine) {
+      engine_(codec_, *this, user, cfg.engine),
+      follow_link_(cfg.follow_link) {
     rx_->resize(rx_buffer_size());
     tx_->resize(engine_.data_header_size() + engine_.max_sdu());
     const SocketBuffers buffers = socket_buffers(fd_.get());
@@ -241,11 +243,28 @@ Result<void> UdpIpcp::start(EventLoop& loop) {
             before_wait();
         }
     });
+    if (follow_link_ && !local_.ip().is_unspecified()) {
+        follow_link(loop);
+    }
     return {};
+}
+
+void UdpIpcp::follow_link(EventLoop& loop) {
+    auto monitor = LinkMonitor::create(loop);
+    if (!monitor) {
+        OGW_LOG(warn, log_tag_) << monitor.error().message()
+                                << ": link state and MTU changes are not followed";
+        return;
+    }
+    monitor_ = std::move(*monitor);
+    // Reports the state now, then every change.
+    monitor_->watch_address(local_.ip(), local_.scope_id(),
+                            [this](const LinkState& s) { on_link_state(s); });
 }
 
 void UdpIpcp::stop() {
     flush();
+    monitor_.reset();
     if (loop_ == nullptr) {
         return;
     }
@@ -304,6 +323,26 @@ void UdpIpcp::set_mtu(std::uint32_t mtu) {
     engine_.set_max_message_size(max_message_);
     tx_->resize(engine_.data_header_size() + engine_.max_sdu());
     OGW_LOG(info, log_tag_) << "mtu " << mtu_ << ", largest message " << max_message_;
+}
+
+void UdpIpcp::on_link_state(const LinkState& s) {
+    const Instant now = loop_ != nullptr ? loop_->now() : Instant{};
+    if (s.index == 0) {
+        if (link_owner_seen_) {
+            OGW_LOG(warn, log_tag_) << "no interface owns " << local_.ip().to_string()
+                                    << " any more";
+            set_link_up(false, now);
+        }
+        return;
+    }
+    if (!link_owner_seen_) {
+        link_owner_seen_ = true;
+        OGW_LOG(debug, log_tag_) << "following " << s.name << " (index " << s.index << ")";
+    }
+    if (s.mtu != 0 && s.mtu != mtu_) {
+        set_mtu(s.mtu);
+    }
+    set_link_up(s.up(), now);
 }
 
 void UdpIpcp::set_link_up(bool up, Instant now) {

@@ -15,12 +15,6 @@
 namespace ogw::ipcp {
 namespace {
 
-constexpr std::size_t buffer_alignment = 64;
-
-std::size_t stride_for(std::size_t size) {
-    return (size + buffer_alignment - 1) / buffer_alignment * buffer_alignment;
-}
-
 Result<void> set_option(int fd, int level, int option, int value, const char* what,
                         const SocketAddress& bind) {
     if (::setsockopt(fd, level, option, &value, sizeof value) != 0) {
@@ -49,11 +43,6 @@ socklen_t sockaddr_length(const sockaddr* address) {
         return static_cast<socklen_t>(sizeof(sockaddr_in6));
     }
     return 0;
-}
-
-void set_iov(iovec& iov, std::byte* base, std::size_t size) {
-    iov.iov_base = base;
-    iov.iov_len = size;
 }
 
 }  // namespace
@@ -166,145 +155,45 @@ std::size_t udp_max_payload(std::uint32_t mtu, IpAddress::Family family) {
     return std::min<std::size_t>(packet - 40, 65535) - udp_header;
 }
 
-// ------------------------------------------------------------------------- receive batch
-
-UdpRxBatch::UdpRxBatch() {
-    for (std::size_t i = 0; i < udp_batch_size; ++i) {
-        msgs_[i].msg_hdr.msg_iov = &iov_[i];
-        msgs_[i].msg_hdr.msg_iovlen = 1;
-        msgs_[i].msg_hdr.msg_name = &names_[i];
-    }
-}
-
-void UdpRxBatch::resize(std::size_t buffer_size) {
-    if (buffer_size == buffer_size_ && storage_) {
-        return;
-    }
-    stride_ = stride_for(buffer_size);
-    storage_ = std::make_unique_for_overwrite<std::byte[]>(stride_ * udp_batch_size);
-    buffer_size_ = buffer_size;
-    for (std::size_t i = 0; i < udp_batch_size; ++i) {
-        set_iov(iov_[i], storage_.get() + i * stride_, buffer_size_);
-    }
-}
-
-int UdpRxBatch::receive(int fd) {
-    for (auto& m : msgs_) {
-        m.msg_hdr.msg_namelen = sizeof(UdpSockaddr);
-        m.msg_hdr.msg_flags = 0;
-        m.msg_len = 0;
-    }
-    // With MSG_TRUNC, msg_len is a datagram's real size even when it did not fit.
-    const int n = ::recvmmsg(fd, msgs_.data(), static_cast<unsigned>(udp_batch_size),
-                             MSG_DONTWAIT | MSG_TRUNC, nullptr);
-    return n < 0 ? -errno : n;
-}
-
-UdpRxBatch::Datagram UdpRxBatch::get(std::size_t i) {
-    const mmsghdr& m = msgs_[i];
-    Datagram d;
-    d.size = m.msg_len;
-    d.truncated = (m.msg_hdr.msg_flags & MSG_TRUNC) != 0 || d.size > buffer_size_;
-    if (!d.truncated) {
-        d.bytes = {static_cast<std::byte*>(iov_[i].iov_base), d.size};
-    }
-    d.from = &names_[i].any;
-    d.from_length = m.msg_hdr.msg_namelen;
-    return d;
-}
-
 // ------------------------------------------------------------------------- send batch
 
 UdpTxBatch::UdpTxBatch(IpAddress::Family family)
     : name_length_(static_cast<socklen_t>(family == IpAddress::Family::v4 ? sizeof(sockaddr_in)
-                                                                          : sizeof(sockaddr_in6))) {
-    for (std::size_t i = 0; i < udp_batch_size; ++i) {
-        msgs_[i].msg_hdr.msg_iov = &iov_[i];
-        msgs_[i].msg_hdr.msg_iovlen = 1;
-        msgs_[i].msg_hdr.msg_name = &names_[i];
-    }
-}
+                                                                          : sizeof(sockaddr_in6))) {}
 
-void UdpTxBatch::resize(std::size_t slot_size) {
-    count_ = 0;
-    if (slot_size == slot_size_ && storage_) {
-        return;
-    }
-    const std::size_t stride = stride_for(slot_size);
-    storage_ = std::make_unique_for_overwrite<std::byte[]>(stride * udp_batch_size);
-    slot_size_ = slot_size;
-    for (std::size_t i = 0; i < udp_batch_size; ++i) {
-        slots_[i] = storage_.get() + i * stride;
-    }
-}
-
-bool UdpTxBatch::record(std::size_t i, const PeerAddress& to, std::size_t size) {
-    if (udp_sockaddr(to, names_[i]) != name_length_) {
-        return false;
-    }
-    set_iov(iov_[i], slots_[i], size);
-    msghdr& h = msgs_[i].msg_hdr;
-    h.msg_namelen = name_length_;
-    h.msg_control = nullptr;
-    h.msg_controllen = 0;
-    h.msg_flags = 0;
-    return true;
+bool UdpTxBatch::set_next_destination(const PeerAddress& to) {
+    return !full() && udp_sockaddr(to, names_[batch_.size()]) == name_length_;
 }
 
 bool UdpTxBatch::queue(const PeerAddress& to, std::size_t size) {
-    if (full() || size == 0 || size > slot_size_ || !record(count_, to, size)) {
+    if (!set_next_destination(to)) {
         return false;
     }
-    ++count_;
+    const auto i = batch_.queue(size);
+    if (!i) {
+        return false;
+    }
+    batch_.set_destination(*i, &names_[*i], name_length_);
     return true;
 }
 
 bool UdpTxBatch::queue_copy(const PeerAddress& to, std::span<const std::byte> bytes) {
-    if (count_ + 2 > udp_batch_size || bytes.empty() || bytes.size() > slot_size_) {
+    if (!set_next_destination(to)) {
         return false;
     }
-    // The free slot, possibly handed out and being filled, moves one entry on.
-    std::swap(slots_[count_], slots_[count_ + 1]);
-    if (!record(count_, to, bytes.size())) {
-        std::swap(slots_[count_], slots_[count_ + 1]);
+    const auto i = batch_.queue_copy(bytes);
+    if (!i) {
         return false;
     }
-    std::memmove(slots_[count_], bytes.data(), bytes.size());
-    ++count_;
+    batch_.set_destination(*i, &names_[*i], name_length_);
     return true;
 }
 
 UdpTxBatch::SendResult UdpTxBatch::send(int fd) {
     SendResult r;
-    std::size_t i = 0;
-    while (i < count_) {
-        const int n = ::sendmmsg(fd, &msgs_[i], static_cast<unsigned>(count_ - i), MSG_DONTWAIT);
-        if (n > 0) {
-            const std::size_t end = i + static_cast<std::size_t>(n);
-            for (; i < end; ++i) {
-                ++r.datagrams;
-                r.bytes += msgs_[i].msg_len;
-            }
-            continue;
-        }
-        const int err = n < 0 ? errno : EAGAIN;
-        if (err == EINTR) {
-            continue;
-        }
-        if (err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS) {
-            r.dropped += count_ - i;
-            break;
-        }
-        // sendmmsg reports the first message it could not send: skip just that one.
-        ++r.errors;
-        r.last_error = err;
-        r.last_error_to = udp_peer_address(&names_[i].any, msgs_[i].msg_hdr.msg_namelen);
-        ++i;
-    }
-    const std::size_t queued = count_;
-    count_ = 0;
-    if (queued < udp_batch_size) {
-        std::swap(slots_[0], slots_[queued]);  // keep the free slot free
+    static_cast<BatchSendResult&>(r) = batch_.send(fd);
+    if (r.errors != 0) {
+        r.last_error_to = udp_peer_address(&names_[r.last_error_index].any, name_length_);
     }
     return r;
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // The UDP shim's socket and its batches: one non-blocking datagram socket, recvmmsg into
-// pre-allocated buffers, sendmmsg from pre-allocated buffers. Nothing here allocates per
-// packet; buffers are (re)allocated only when the largest message changes.
+// pre-allocated buffers, sendmmsg from pre-allocated buffers (the shared mmsg_batch.hpp, plus
+// a destination address per datagram).
 #pragma once
+
+#include "mmsg_batch.hpp"
 
 #include <flowlib/inet.hpp>
 #include <flowlib/result.hpp>
@@ -21,7 +23,7 @@
 
 namespace ogw::ipcp {
 
-inline constexpr std::size_t udp_batch_size = 64;
+inline constexpr std::size_t udp_batch_size = mmsg_batch_size;
 inline constexpr int udp_socket_buffer_bytes = 4 << 20;
 
 struct UdpSocket {
@@ -48,66 +50,34 @@ std::optional<std::uint32_t> interface_mtu(int fd, const SocketAddress& local);
 // minimum counts as that minimum).
 std::size_t udp_max_payload(std::uint32_t mtu, IpAddress::Family family);
 
-class UdpRxBatch {
-public:
-    struct Datagram {
-        std::span<std::byte> bytes;  // empty when truncated
-        std::size_t size = 0;        // as sent
-        bool truncated = false;      // larger than the buffer: its bytes are not available
-        const sockaddr* from = nullptr;
-        socklen_t from_length = 0;
-    };
-
-    UdpRxBatch();
-    UdpRxBatch(const UdpRxBatch&) = delete;
-    UdpRxBatch& operator=(const UdpRxBatch&) = delete;
-
-    void resize(std::size_t buffer_size);
-    std::size_t buffer_size() const { return buffer_size_; }
-
-    // Receives up to udp_batch_size datagrams without blocking: how many, or a negative errno.
-    int receive(int fd);
-    Datagram get(std::size_t i);
-
-private:
-    std::unique_ptr<std::byte[]> storage_;
-    std::size_t buffer_size_ = 0;
-    std::size_t stride_ = 0;
-    std::array<mmsghdr, udp_batch_size> msgs_{};
-    std::array<iovec, udp_batch_size> iov_{};
-    std::array<UdpSockaddr, udp_batch_size> names_{};
+struct UdpSendResult : BatchSendResult {
+    std::optional<PeerAddress> last_error_to;  // where the last refused datagram went
 };
 
-// Entries [0, size()) are queued; entry size() is the free slot that slot() hands out. Buffers
-// are swapped between entries rather than copied, so a slot handed out stays the free slot
-// (with its contents) across queue_copy() and send() until queue() takes it.
+// Receives into buffers of a settable size; a datagram's source is `from`.
+class UdpRxBatch final : public RxBatch {};
+
+// The shared send batch plus the destination of every entry. Entries [0, size()) are queued;
+// entry size() is the free slot that slot() hands out, which keeps its contents across
+// queue_copy() and send() until queue() takes it.
 class UdpTxBatch {
 public:
-    struct SendResult {
-        std::uint64_t datagrams = 0;
-        std::uint64_t bytes = 0;
-        std::uint64_t dropped = 0;  // socket buffer full (EAGAIN, ENOBUFS)
-        std::uint64_t errors = 0;   // refused by the kernel one by one (EMSGSIZE, ...)
-        int last_error = 0;         // errno of the last error
-        std::optional<PeerAddress> last_error_to;
-    };
+    using SendResult = UdpSendResult;
 
     explicit UdpTxBatch(IpAddress::Family family);
     UdpTxBatch(const UdpTxBatch&) = delete;
     UdpTxBatch& operator=(const UdpTxBatch&) = delete;
 
     // Drops whatever is queued: send() first.
-    void resize(std::size_t slot_size);
-    std::size_t slot_size() const { return slot_size_; }
+    void resize(std::size_t slot_size) { batch_.resize(slot_size); }
+    std::size_t slot_size() const { return batch_.slot_size(); }
 
-    std::size_t size() const { return count_; }
-    bool empty() const { return count_ == 0; }
-    bool full() const { return count_ == udp_batch_size; }
+    std::size_t size() const { return batch_.size(); }
+    bool empty() const { return batch_.empty(); }
+    bool full() const { return batch_.full(); }
 
     // Empty while the batch is full.
-    std::span<std::byte> slot() {
-        return full() ? std::span<std::byte>() : std::span<std::byte>(slots_[count_], slot_size_);
-    }
+    std::span<std::byte> slot() { return batch_.slot(); }
     // Queues the first `size` bytes of slot() for `to`. False if the batch is full, `size` is
     // out of range or `to` is not an address of the socket's family.
     bool queue(const PeerAddress& to, std::size_t size);
@@ -119,16 +89,12 @@ public:
     SendResult send(int fd);
 
 private:
-    bool record(std::size_t i, const PeerAddress& to, std::size_t size);
+    // Writes `to` as the destination of the next entry; false if it is of another family.
+    bool set_next_destination(const PeerAddress& to);
 
     socklen_t name_length_;
-    std::unique_ptr<std::byte[]> storage_;
-    std::size_t slot_size_ = 0;
-    std::size_t count_ = 0;
-    std::array<std::byte*, udp_batch_size> slots_{};
-    std::array<mmsghdr, udp_batch_size> msgs_{};
-    std::array<iovec, udp_batch_size> iov_{};
-    std::array<UdpSockaddr, udp_batch_size> names_{};
+    TxBatch batch_;
+    std::array<UdpSockaddr, mmsg_batch_size> names_{};
 };
 
 }  // namespace ogw::ipcp

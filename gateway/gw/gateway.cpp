@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "gw/gateway.hpp"
+
+#include "packet/mss_clamp.hpp"
+#include "packet/packet_builder.hpp"
+
+#include <flowlib/log.hpp>
+#include <flowlib/qos.hpp>
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace ogw::gw {
+namespace {
+
+constexpr std::size_t queue_limit_packets = 32;
+constexpr std::size_t queue_limit_bytes = 64 * 1024;
+constexpr int tun_read_budget = 64;
+constexpr std::size_t max_ip_packet = 65535;
+
+bool peer_gone(flow::FlowState s) {
+    return s == flow::FlowState::peer_deallocated || s == flow::FlowState::peer_timed_out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Gateway>> Gateway::create(Node& node, EventLoop& loop,
+                                                const GatewayConfig& config, int tun_fd,
+                                                std::uint32_t mtu) {
+    std::unique_ptr<Gateway> gw(new Gateway(node, loop, config, tun_fd, mtu));
+    if (auto r = node.register_name(node.name(), gw.get()); !r) {
+        return unexpected(r.error());
+    }
+    if (auto r = loop.add(tun_fd, EPOLLIN, [g = gw.get()](std::uint32_t) { g->on_tun_readable(); });
+        !r) {
+        node.unregister_name(node.name(), gw.get());
+        return unexpected(r.error());
+    }
+    return gw;
+}
+
+Gateway::Gateway(Node& node, EventLoop& loop, const GatewayConfig& config, int tun_fd,
+                 std::uint32_t mtu)
+    : node_(node), loop_(loop), tun_fd_(tun_fd), mtu_(mtu), scratch_(max_ip_packet) {
+    apply_config(config);
+    loop_.add_before_wait([this, alive = std::weak_ptr<bool>(alive_)] {
+        if (!alive.expired()) {
+            arm_timer();
+        }
+    });
+}
+
+Gateway::~Gateway() {
+    (void)loop_.remove(tun_fd_);
+    if (timer_ != TimerId::none) {
+        loop_.cancel_timer(timer_);
+    }
+    node_.unregister_name(node_.name(), this);
+    node_.for_each_flow([this](NodeFlow& f) {
+        if (f.owner == this) {
+            f.owner = nullptr;
+        }
+    });
+}
+
+void Gateway::apply_config(const GatewayConfig& config) {
+    config_ = config;
+    routes_.clear();
+    for (const auto& r : config.routes) {
+        routes_.add(r.prefix, r.remote);
+    }
+    peer_links_.resize(std::max(peer_links_.size(), routes_.peers().size()));
+    qos_ = flow::cube_by_name(config.qos).value_or(qos_raw);
+    qos_.timeout = config.peer_timeout_ms;
+}
+
+void Gateway::reload(const GatewayConfig& config) {
+    apply_config(config);
+    OGW_LOG(info, "gateway") << "reloaded: " << routes_.size() << " route(s), peer timeout "
+                             << config.peer_timeout_ms << " ms, idle timeout "
+                             << config.idle_timeout_ms << " ms";
+}
+
+// =============================================================================== TUN → flows
+
+void Gateway::on_tun_readable() {
+    ipcp::Ipcp* primary = node_.ipcps().empty() ? nullptr : node_.ipcps().front().get();
+    for (int i = 0; i < tun_read_budget; ++i) {
+        // Read straight into the primary IPCP's next transmit slot: a packet for a flow on
+        // that IPCP then leaves without a copy.
+        std::span<std::byte> buf(scratch_);
+        if (primary != nullptr) {
+            const auto slot = primary->tx_slot();
+            const std::size_t hdr = primary->engine().data_header_size();
+            if (slot.size() >= hdr + mtu_) {
+                buf = slot.subspan(hdr);
+            }
+        }
+        const ssize_t n = ::read(tun_fd_, buf.data(), buf.size());
+        if (n <= 0) {
+            return;
+        }
+        const auto len = static_cast<std::size_t>(n);
+        stats_.tun_rx_packets++;
+        stats_.tun_rx_bytes += len;
+        from_local(buf.first(len));
+    }
+}
+
+void Gateway::from_local(std::span<std::byte> packet) {
+    const PacketInfo info = parse_ip(packet);
+    if (!info.ok()) {
+        stats_.malformed[static_cast<std::size_t>(info.error)]++;
+        return;
+    }
+    packet = packet.first(info.ip_length);
+    const Instant now = loop_.now();
+    Session* s = sessions_.find(info.tuple);
+    if (s == nullptr) {
+        if (sessions_.tombstone(info.tuple, now) != nullptr) {
+            stats_.drop(GatewayDrop::dead_session);
+            answer_unreachable(packet, info.tuple.dst);
+            return;
+        }
+        open_session(info, packet);
+        return;
+    }
+    if (info.kind == PacketKind::tcp && clamp_mss(packet, mss_for_mtu(mtu_, info.tuple.src.is_v6()))) {
+        stats_.mss_clamped++;
+    }
+    track_tcp(*s, info, true);
+    sessions_.touch(*s, now);
+    s->tx_packets++;
+    s->tx_bytes += packet.size();
+    send_outbound(*s, packet);
+}
+
+Session* Gateway::open_session(const PacketInfo& info, std::span<const std::byte> packet) {
+    const FiveTuple& key = info.tuple;
+    const auto peer = routes_.lookup(key.dst);
+    if (!peer) {
+        stats_.drop(GatewayDrop::no_route);
+        answer_unreachable(packet, key.dst, true);
+        return nullptr;
+    }
+    if (info.kind == PacketKind::tcp && !info.tcp.has(tcp_flag::syn)) {
+        // A segment of a connection the gateway does not know (it died, or ogwd restarted):
+        // reset it so the local endpoint does not hang.
+        stats_.drop(GatewayDrop::no_session);
+        if (const auto rst = rst_in_reply_to(info.tcp)) {
+            const std::size_t n =
+                build_tcp_rst_to_local(scratch_, key, rst->seq, rst->ack, rst->with_ack);
+            if (n > 0) {
+                stats_.tcp_resets_sent++;
+                write_tun({scratch_.data(), n});
+            }
+        }
+        return nullptr;
+    }
+    if (info.kind == PacketKind::icmp_error) {
+        stats_.drop(GatewayDrop::no_session);
+        return nullptr;
+    }
+    if (sessions_.size() >= config_.max_sessions && !evict_one()) {
+        stats_.drop(GatewayDrop::queue_full);
+        return nullptr;
+    }
+    const Instant now = loop_.now();
+    Session& s = sessions_.create(key, *peer, now);
+    const std::uint64_t id = s.id;
+    stats_.sessions_opened++;
+    std::vector<std::byte> first(packet.begin(), packet.end());
+    if (info.kind == PacketKind::tcp &&
+        clamp_mss(first, mss_for_mtu(mtu_, key.src.is_v6()))) {
+        stats_.mss_clamped++;
+    }
+    track_tcp(s, info, true);
+    s.tx_packets++;
+    s.tx_bytes += first.size();
+    reschedule(s);
+
+    if (config_.flow_mapping == FlowMapping::peer) {
+        s.state = SessionState::established;
+        send_on_peer_link(*peer, first);
+        return sessions_.find_id(id);
+    }
+    // The first packet rides on the flow request; a copy stays queued (and is skipped once
+    // allocated) so that a failure can be answered with an ICMP error quoting it.
+    s.queue.push_back(first);
+    s.queued_bytes = first.size();
+    const std::uint64_t flow_id = node_.alloc(
+        routes_.peer_name(*peer), qos_, from_ms(config_.alloc_timeout_ms), this, 0,
+        [this, id](int error, NodeFlow* flow) { on_session_flow(id, error, flow); }, first);
+    Session* alive = sessions_.find_id(id);
+    if (alive != nullptr && flow_id != 0 && alive->state == SessionState::opening) {
+        sessions_.bind_flow(*alive, flow_id);
+    }
+    return alive;
+}
+
+void Gateway::on_session_flow(std::uint64_t session_id, int error, NodeFlow* flow) {
+    Session* s = sessions_.find_id(session_id);
+    if (s == nullptr) {
+        if (flow != nullptr) {
+            node_.dealloc(flow->id);
+        }
+        return;
+    }
+    if (error != 0) {
+        stats_.flow_alloc_failures++;
+        OGW_LOG_RATELIMITED(info, "gateway")
+            << "session " << session_id << " to " << routes_.peer_name(s->peer)
+            << ": allocation failed (" << error << ")";
+        s->flow_id = 0;
+        teardown(*s, TeardownReason::alloc_failed);
+        return;
+    }
+    stats_.flows_allocated++;
+    sessions_.bind_flow(*s, flow->id);
+    flow->session_id = s->id;
+    if (s->state == SessionState::opening) {
+        s->state = SessionState::established;
+    }
+    // queue[0] went with the flow request.
+    for (std::size_t i = 1; i < s->queue.size(); ++i) {
+        if (node_.send(*flow, s->queue[i]) != 0) {
+            stats_.drop(GatewayDrop::flow_send);
+        }
+    }
+    s->queue.clear();
+    s->queue.shrink_to_fit();
+    s->queued_bytes = 0;
+}
+
+void Gateway::send_outbound(Session& s, std::span<std::byte> packet) {
+    if (config_.flow_mapping == FlowMapping::peer) {
+        send_on_peer_link(s.peer, packet);
+        return;
+    }
+    if (s.state == SessionState::opening || s.flow_id == 0) {
+        if (!enqueue(s.queue, s.queued_bytes, packet)) {
+            stats_.drop(GatewayDrop::queue_full);
+        }
+        return;
+    }
+    NodeFlow* flow = node_.find(s.flow_id);
+    const int rc = flow != nullptr ? node_.send(*flow, packet) : -ENOTALLOC;
+    if (rc == -EMSGSIZE) {
+        stats_.drop(GatewayDrop::too_big);
+        const std::size_t n = build_icmp_too_big(scratch_, packet, s.key.dst,
+                                                 static_cast<std::uint32_t>(
+                                                     flow->ipcp->engine().max_sdu()));
+        if (n > 0) {
+            stats_.icmp_errors_sent++;
+            write_tun({scratch_.data(), n});
+        }
+    } else if (rc != 0) {
+        stats_.drop(GatewayDrop::flow_send);
+    }
+}
+
+void Gateway::send_on_peer_link(PeerIndex peer, std::span<const std::byte> packet) {
+    PeerLink& link = peer_links_[peer];
+    if (link.flow_id == 0) {
+        link.opening = true;
+        const std::uint64_t id = node_.alloc(
+            routes_.peer_name(peer), qos_, from_ms(config_.alloc_timeout_ms), this, 0,
+            [this, peer](int error, NodeFlow* flow) { on_peer_flow(peer, error, flow); });
+        if (peer_links_[peer].opening) {
+            peer_links_[peer].flow_id = id;
+        }
+    }
+    PeerLink& l = peer_links_[peer];
+    if (l.opening || l.flow_id == 0) {
+        if (!enqueue(l.queue, l.queued_bytes, packet)) {
+            stats_.drop(GatewayDrop::queue_full);
+        }
+        return;
+    }
+    NodeFlow* flow = node_.find(l.flow_id);
+    if (flow == nullptr || node_.send(*flow, packet) != 0) {
+        stats_.drop(GatewayDrop::flow_send);
+    }
+}
+
+void Gateway::on_peer_flow(PeerIndex peer, int error, NodeFlow* flow) {
+    PeerLink& link = peer_links_[peer];
+    link.opening = false;
+    if (error != 0) {
+        stats_.flow_alloc_failures++;
+        link.flow_id = 0;
+        fail_queue(link.queue, IpAddress());
+        link.queued_bytes = 0;
+        peer_link_died(peer, TeardownReason::alloc_failed);
+        return;
+    }
+    stats_.flows_allocated++;
+    link.flow_id = flow->id;
+    peer_flows_[flow->id] = peer;
+    for (const auto& packet : link.queue) {
+        if (node_.send(*flow, packet) != 0) {
+            stats_.drop(GatewayDrop::flow_send);
+        }
+    }
+    link.queue.clear();
+    link.queued_bytes = 0;
+}
+
+bool Gateway::enqueue(std::vector<std::vector<std::byte>>& queue, std::size_t& bytes,
+                      std::span<const std::byte> packet) {
+    if (queue.size() >= queue_limit_packets || bytes + packet.size() > queue_limit_bytes) {
+        return false;
+    }
+    queue.emplace_back(packet.begin(), packet.end());
+    bytes += packet.size();
+    return true;
+}
+
+// =============================================================================== flows → TUN
+
+int Gateway::on_flow_request(NodeFlow& flow) {
+    const auto peer = routes_.peer_index(flow.remote_name);
+    if (!peer) {
+        stats_.drop(GatewayDrop::unknown_peer);
+        OGW_LOG_RATELIMITED(info, "gateway") << "refused a flow from '" << flow.remote_name
+                                             << "': no route names it";
+        return -EACCES;
+    }
+    // Known before accepting: the accept delivers the piggybacked first packet at once.
+    if (config_.flow_mapping == FlowMapping::peer) {
+        peer_flows_[flow.id] = *peer;
+        PeerLink& link = peer_links_[*peer];
+        if (link.flow_id == 0 && !link.opening) {
+            link.flow_id = flow.id;  // one flow per peer gateway, whichever side opened it
+        }
+    } else {
+        unbound_flows_[flow.id] = *peer;
+    }
+    node_.accept(flow, this, 0);
+    return 0;
+}
+
+void Gateway::on_flow_data(NodeFlow& flow, std::span<std::byte> sdu) {
+    from_remote(flow, sdu);
+}
+
+void Gateway::from_remote(NodeFlow& flow, std::span<std::byte> packet) {
+    const PacketInfo info = parse_ip(packet);
+    if (!info.ok()) {
+        stats_.malformed[static_cast<std::size_t>(info.error)]++;
+        return;
+    }
+    packet = packet.first(info.ip_length);
+    Session* s = sessions_.find_flow(flow.id);
+    if (s == nullptr) {
+        if (const auto it = unbound_flows_.find(flow.id); it != unbound_flows_.end()) {
+            const PeerIndex peer = it->second;
+            unbound_flows_.erase(it);
+            s = adopt_inbound(flow, peer, info);
+        } else if (const auto pit = peer_flows_.find(flow.id); pit != peer_flows_.end()) {
+            const PeerIndex peer = pit->second;
+            if (!routes_.routes_to(info.tuple.src, peer)) {
+                stats_.drop(GatewayDrop::spoofed);
+                return;
+            }
+            const FiveTuple key = info.tuple.reversed();
+            s = sessions_.find(key);
+            if (s == nullptr) {
+                s = adopt_inbound(flow, peer, info);
+            }
+        }
+        if (s == nullptr) {
+            return;
+        }
+    } else if (info.tuple.reversed() != s->key) {
+        // Only the session's own packets, or ICMP errors about it from the peer's side.
+        const bool icmp_about_session = info.kind == PacketKind::icmp_error &&
+                                        routes_.routes_to(info.tuple.src, s->peer) &&
+                                        info.tuple.dst == s->key.src;
+        if (!icmp_about_session) {
+            stats_.drop(GatewayDrop::spoofed);
+            return;
+        }
+    }
+    if (info.kind == PacketKind::tcp &&
+        clamp_mss(packet, mss_for_mtu(mtu_, info.tuple.src.is_v6()))) {
+        stats_.mss_clamped++;
+    }
+    track_tcp(*s, info, false);
+    sessions_.touch(*s, loop_.now());
+    s->rx_packets++;
+    s->rx_bytes += packet.size();
+    write_tun(packet);
+}
+
+Session* Gateway::adopt_inbound(NodeFlow& flow, PeerIndex peer, const PacketInfo& info) {
+    // A session flow whose first packet cannot open a session is released at once: it
+    // would otherwise stay allocated with nothing to expire it.
+    const auto refuse = [&](GatewayDrop why) -> Session* {
+        stats_.drop(why);
+        if (config_.flow_mapping == FlowMapping::session) {
+            node_.dealloc(flow.id);
+        }
+        return nullptr;
+    };
+    if (!routes_.routes_to(info.tuple.src, peer)) {
+        return refuse(GatewayDrop::spoofed);
+    }
+    if (routes_.lookup(info.tuple.dst) && !is_own_address(info.tuple.dst)) {
+        return refuse(GatewayDrop::not_routed_here);  // no transit between remote sites
+    }
+    const FiveTuple key = info.tuple.reversed();
+    if (Session* old = sessions_.find(key)) {
+        teardown(*old, TeardownReason::evicted);  // a stale session for the same key
+    }
+    if (sessions_.size() >= config_.max_sessions && !evict_one()) {
+        return refuse(GatewayDrop::queue_full);
+    }
+    Session& s = sessions_.create(key, peer, loop_.now());
+    s.accepted = true;
+    s.state = SessionState::established;
+    stats_.sessions_opened++;
+    if (config_.flow_mapping == FlowMapping::session) {
+        sessions_.bind_flow(s, flow.id);
+        flow.session_id = s.id;
+    }
+    reschedule(s);
+    return &s;
+}
+
+bool Gateway::is_own_address(const IpAddress& a) const {
+    return std::any_of(config_.addresses.begin(), config_.addresses.end(),
+                       [&](const IpPrefix& p) { return p.address() == a; });
+}
+
+void Gateway::write_tun(std::span<const std::byte> packet) {
+    if (::write(tun_fd_, packet.data(), packet.size()) < 0) {
+        stats_.drop(GatewayDrop::tun_write);
+        return;
+    }
+    stats_.tun_tx_packets++;
+    stats_.tun_tx_bytes += packet.size();
+}
+
+// =============================================================================== flow states
+
+TeardownReason Gateway::reason_for(flow::FlowState from, flow::FlowState to) const {
+    if (to == flow::FlowState::peer_timed_out) {
+        return from == flow::FlowState::down ? TeardownReason::link_down
+                                             : TeardownReason::peer_timeout;
+    }
+    if (to == flow::FlowState::peer_deallocated) {
+        return TeardownReason::peer_dealloc;
+    }
+    return TeardownReason::admin;
+}
+
+void Gateway::on_flow_state(NodeFlow& flow, flow::FlowState from, flow::FlowState to) {
+    const bool dead = peer_gone(to) || to == flow::FlowState::dealloc_pending ||
+                      to == flow::FlowState::closed;
+    if (!dead) {
+        return;  // down and up: sessions wait for the link
+    }
+    unbound_flows_.erase(flow.id);
+    if (Session* s = sessions_.find_flow(flow.id)) {
+        // The peer gateway ending a TCP session that closed or reset is the end of that
+        // close, not a separate cause.
+        const bool tcp_over = s->linger_until.has_value() && to == flow::FlowState::peer_deallocated;
+        teardown(*s, tcp_over ? s->linger_reason : reason_for(from, to));
+        return;
+    }
+    if (const auto it = peer_flows_.find(flow.id); it != peer_flows_.end()) {
+        const PeerIndex peer = it->second;
+        peer_flows_.erase(it);
+        if (peer_links_[peer].flow_id == flow.id) {
+            peer_links_[peer].flow_id = 0;
+        }
+        peer_link_died(peer, reason_for(from, to));
+        if (peer_gone(to)) {
+            node_.dealloc(flow.id);
+        }
+    }
+}
+
+}  // namespace ogw::gw

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// The TUN gateway: every IP session read from the TUN device gets its own flow (or, with
+// flow-mapping = peer, the remote gateway's shared flow), chosen by longest-prefix match over
+// the configured routes; packets from flows go back to the TUN after an anti-spoofing check.
+// When a flow dies, its sessions are torn down at once and the local hosts are told: a valid
+// TCP RST, or ICMP unreachable on the next packet.
+#pragma once
+
+#include "config/config.hpp"
+#include "gw/gateway_stats.hpp"
+#include "gw/route_table.hpp"
+#include "gw/session_table.hpp"
+#include "node/node.hpp"
+
+#include <flowlib/json.hpp>
+#include <flowlib/log.hpp>
+#include <flowlib/sys/event_loop.hpp>
+#include <flowlib/sys/unique_fd.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace ogw::gw {
+
+struct GatewayTimers {
+    Duration tcp_close_linger = std::chrono::seconds(2);
+    Duration tcp_reset_linger = std::chrono::milliseconds(200);
+    Duration tcp_idle = std::chrono::hours(24);      // established TCP without packets
+    Duration tombstone = std::chrono::seconds(30);   // dead keys answered with ICMP
+    Duration alloc_failed_hold = std::chrono::seconds(1);
+};
+
+class Gateway final : public FlowOwner, public NameServer {
+public:
+    // `tun` is the opened, configured TUN device; `mtu` its MTU.
+    static Result<std::unique_ptr<Gateway>> create(Node& node, EventLoop& loop,
+                                                  const GatewayConfig& config, int tun_fd,
+                                                  std::uint32_t mtu);
+    ~Gateway() override;
+    Gateway(const Gateway&) = delete;
+    Gateway& operator=(const Gateway&) = delete;
+
+    // FlowOwner
+    void on_flow_data(NodeFlow& flow, std::span<std::byte> sdu) override;
+    void on_flow_state(NodeFlow& flow, flow::FlowState from, flow::FlowState to) override;
+    // NameServer: remote gateways open flows to this node's name.
+    bool ready() const override { return true; }
+    int on_flow_request(NodeFlow& flow) override;
+    void on_request_gone(NodeFlow&) override {}
+
+    // SIGHUP: routes and timers from a new [gateway] section.
+    void reload(const GatewayConfig& config);
+    // Resets local TCP sessions and releases every flow (daemon shutdown).
+    void stop();
+
+    // Control ops.
+    json::Array sessions_json(const json::Value& filter) const;
+    json::Array peers_json() const;
+    json::Value stats_json() const { return stats_.to_json(sessions_.size()); }
+    bool kill_session(std::uint64_t id);
+
+    const GatewayStats& stats() const { return stats_; }
+    std::size_t session_count() const { return sessions_.size(); }
+
+private:
+    struct PeerLink {
+        std::uint64_t flow_id = 0;  // our allocated flow to the peer (flow-mapping = peer)
+        bool opening = false;
+        std::vector<std::vector<std::byte>> queue;
+        std::size_t queued_bytes = 0;
+    };
+
+    Gateway(Node& node, EventLoop& loop, const GatewayConfig& config, int tun_fd,
+            std::uint32_t mtu);
+    void apply_config(const GatewayConfig& config);
+
+    // TUN → flows
+    void on_tun_readable();
+    void from_local(std::span<std::byte> packet);
+    Session* open_session(const PacketInfo& info, std::span<const std::byte> packet);
+    void send_outbound(Session& s, std::span<std::byte> packet);
+    void send_on_peer_link(PeerIndex peer, std::span<const std::byte> packet);
+    bool enqueue(std::vector<std::vector<std::byte>>& queue, std::size_t& bytes,
+                 std::span<const std::byte> packet);
+    void on_session_flow(std::uint64_t session_id, int error, NodeFlow* flow);
+    void on_peer_flow(PeerIndex peer, int error, NodeFlow* flow);
+
+    // flows → TUN
+    void from_remote(NodeFlow& flow, std::span<std::byte> packet);
+    Session* adopt_inbound(NodeFlow& flow, PeerIndex peer, const PacketInfo& info);
+    void to_local(Session* s, std::span<const std::byte> packet);
+
+    // teardown and timers
+    void teardown(Session& s, TeardownReason reason);
+    void tell_local(Session& s, TeardownReason reason);
+    void answer_unreachable(std::span<const std::byte> offending, const IpAddress& from,
+                            bool no_route = false);
+    void fail_queue(std::vector<std::vector<std::byte>>& queue, const IpAddress& from);
+    void peer_link_died(PeerIndex peer, TeardownReason reason);
+    void track_tcp(Session& s, const PacketInfo& info, bool outbound);
+    void reschedule(Session& s);
+    void on_session_due(Session& s);
+    void arm_timer();
+    bool evict_one();
+    TeardownReason reason_for(flow::FlowState from, flow::FlowState to) const;
+    void write_tun(std::span<const std::byte> packet);
+    bool is_own_address(const IpAddress& a) const;  // an address of the TUN device
+
+    Node& node_;
+    EventLoop& loop_;
+    GatewayConfig config_;
+    qosspec_t qos_{};
+    GatewayTimers timers_;
+    int tun_fd_;
+    std::uint32_t mtu_;
+    RouteTable routes_;
+    SessionTable sessions_;
+    std::vector<PeerLink> peer_links_;
+    std::unordered_map<std::uint64_t, PeerIndex> peer_flows_;      // flow id -> peer (any flow
+                                                                   // of a peer, peer mapping)
+    std::unordered_map<std::uint64_t, PeerIndex> unbound_flows_;   // accepted, no session yet
+    GatewayStats stats_;
+    TimerId timer_ = TimerId::none;
+    std::optional<Instant> timer_at_;
+    std::vector<std::byte> scratch_;  // RST and ICMP replies
+    bool stopping_ = false;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for the loop hook
+    log::RateLimiter icmp_limit_;
+};
+
+}  // namespace ogw::gw

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// One gateway session: an IP conversation (TCP connection, UDP exchange, ping, ...) between a
+// host on this side and a host behind a remote gateway, carried by its own flow (or the peer's
+// shared flow with flow-mapping = peer).
+#pragma once
+
+#include "gw/route_table.hpp"
+#include "packet/five_tuple.hpp"
+#include "packet/tcp_tracker.hpp"
+
+#include <flowlib/clock.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace ogw::gw {
+
+enum class SessionState : std::uint8_t { opening, established, closing };
+std::string_view to_string(SessionState s);
+
+// Why a session ended; the names are the keys of `teardowns` in `ogw --json stats`.
+enum class TeardownReason : std::uint8_t {
+    tcp_close,
+    tcp_reset,
+    idle,
+    peer_dealloc,
+    peer_timeout,
+    link_down,
+    alloc_failed,
+    evicted,
+    admin,
+    count_,
+};
+inline constexpr std::size_t teardown_reason_count =
+    static_cast<std::size_t>(TeardownReason::count_);
+std::string_view to_string(TeardownReason r);
+
+struct Session {
+    std::uint64_t id = 0;
+    FiveTuple key;                  // local view: src is the host on this side
+    PeerIndex peer = 0;
+    std::uint64_t flow_id = 0;      // 0 while none (flow-mapping = peer: the peer's flow)
+    SessionState state = SessionState::opening;
+    bool accepted = false;          // opened by the remote side
+    Instant created{};
+    Instant last_active{};
+    std::uint64_t tx_packets = 0;   // from this side into the tunnel
+    std::uint64_t tx_bytes = 0;
+    std::uint64_t rx_packets = 0;   // from the tunnel to this side
+    std::uint64_t rx_bytes = 0;
+    TcpTracker tcp;
+    std::vector<std::vector<std::byte>> queue;  // packets waiting for the flow while opening
+    std::size_t queued_bytes = 0;
+    std::optional<Instant> linger_until;        // TCP closed or reset: released then
+    TeardownReason linger_reason = TeardownReason::tcp_close;
+
+    // Intrusive least-recently-active list and timer bookkeeping, owned by SessionTable.
+    Session* lru_prev = nullptr;
+    Session* lru_next = nullptr;
+    std::optional<Instant> scheduled;
+};
+
+}  // namespace ogw::gw

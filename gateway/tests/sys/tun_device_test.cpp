@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// TunDevice on the real tun driver (root, own network namespace).
+#include "tests/sys/tun_netns.hpp"
+
+#include <gmock/gmock.h>
+
+#include <fcntl.h>
+#include <net/if.h>
+
+namespace ogw::gw {
+namespace {
+
+using ::testing::HasSubstr;
+using test::NetnsTest;
+
+class TunDeviceSys : public NetnsTest {};
+
+TEST_F(TunDeviceSys, OpensANonBlockingTunWithTheGivenName) {
+    auto tun = open_tun("ogwt0");
+    ASSERT_TRUE(tun);
+    EXPECT_EQ(tun->name(), "ogwt0");
+    EXPECT_EQ(tun->mode(), TunMode::tun);
+    EXPECT_FALSE(tun->persistent());
+    EXPECT_NE(::fcntl(tun->fd(), F_GETFL) & O_NONBLOCK, 0);
+    EXPECT_NE(::fcntl(tun->fd(), F_GETFD) & FD_CLOEXEC, 0);
+
+    const auto link = rtnl_->link_info(tun->ifindex());
+    ASSERT_TRUE(link) << link.error().message();
+    EXPECT_EQ(link->name, "ogwt0");
+    EXPECT_NE(link->flags & IFF_POINTOPOINT, 0U);
+    EXPECT_FALSE(link->up());
+}
+
+TEST_F(TunDeviceSys, KernelNumbersATemplateName) {
+    auto first = open_tun("ogwt%d");
+    auto second = open_tun("ogwt%d");
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(first->name(), "ogwt0");
+    EXPECT_EQ(second->name(), "ogwt1");
+    EXPECT_NE(first->ifindex(), second->ifindex());
+}
+
+TEST_F(TunDeviceSys, OpensATap) {
+    auto tap = open_tun("ogwp0", TunMode::tap);
+    ASSERT_TRUE(tap);
+    EXPECT_EQ(tap->mode(), TunMode::tap);
+    const auto link = rtnl_->link_info(tap->ifindex());
+    ASSERT_TRUE(link) << link.error().message();
+    EXPECT_NE(link->flags & IFF_BROADCAST, 0U);
+}
+
+TEST_F(TunDeviceSys, ClosingRemovesTheLink) {
+    auto tun = open_tun("ogwt0");
+    ASSERT_TRUE(tun);
+    const int ifindex = tun->ifindex();
+    tun.reset();
+    const auto link = rtnl_->link_info(ifindex);
+    ASSERT_FALSE(link);
+    EXPECT_EQ(link.error().code, std::errc::no_such_device);
+    EXPECT_EQ(::if_nametoindex("ogwt0"), 0U);
+}
+
+TEST_F(TunDeviceSys, NameInUseIsBusy) {
+    auto tun = open_tun("ogwt0");
+    ASSERT_TRUE(tun);
+    const auto again = TunDevice::open("ogwt0", TunMode::tun);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().message(),
+              "device ogwt0 exists and is in use: Device or resource busy");
+}
+
+TEST_F(TunDeviceSys, NameOfAnotherKindOfDeviceIsRefused) {
+    const auto lo = TunDevice::open("lo", TunMode::tun);
+    ASSERT_FALSE(lo);
+    EXPECT_THAT(lo.error().message(), HasSubstr("device lo exists and is not a TUN device"));
+}
+
+TEST_F(TunDeviceSys, BadNamesAndUnimplementedOptionsAreRefused) {
+    const auto empty = TunDevice::open("", TunMode::tun);
+    ASSERT_FALSE(empty);
+    EXPECT_EQ(empty.error().code, errc::bad_value);
+    const auto longer = TunDevice::open("ogw456789abcdef0", TunMode::tun);
+    ASSERT_FALSE(longer);
+    EXPECT_THAT(longer.error().message(), HasSubstr("1 to 15 characters"));
+    const auto slash = TunDevice::open("ogw/0", TunMode::tun);
+    ASSERT_FALSE(slash);
+    EXPECT_THAT(slash.error().message(), HasSubstr("invalid TUN device name 'ogw/0'"));
+
+    TunOptions vnet;
+    vnet.vnet_hdr = true;
+    const auto offload = TunDevice::open("ogwt0", TunMode::tun, vnet);
+    ASSERT_FALSE(offload);
+    EXPECT_EQ(offload.error().code, std::errc::not_supported);
+    EXPECT_EQ(::if_nametoindex("ogwt0"), 0U);
+}
+
+TEST_F(TunDeviceSys, NothingToReadOnAQuietDevice) {
+    auto tun = open_tun("ogwt0");
+    ASSERT_TRUE(tun);
+    std::array<std::byte, 2048> buf{};
+    std::array<std::span<std::byte>, 1> bufs{std::span<std::byte>(buf)};
+    std::array<std::size_t, 1> lens{};
+    const auto n = tun->read_batch(bufs, lens);
+    ASSERT_TRUE(n) << n.error().message();
+    EXPECT_EQ(*n, 0U);
+}
+
+TEST_F(TunDeviceSys, WritingToADownLinkFailsWithEio) {
+    auto tun = open_tun("ogwt0");
+    ASSERT_TRUE(tun);
+    const std::array<std::byte, 20> packet{std::byte{0x45}};
+    const auto r = tun->write(packet);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::errc::io_error);
+    EXPECT_EQ(r.error().where, "ogwt0");
+}
+
+}  // namespace
+}  // namespace ogw::gw
