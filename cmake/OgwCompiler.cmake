@@ -5,7 +5,7 @@ add_library(ogw_warnings INTERFACE)
 target_compile_options(ogw_warnings INTERFACE
     -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
     -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
-    -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
+    -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
     -Wmissing-declarations)
 if(OGW_WERROR)
     target_compile_options(ogw_warnings INTERFACE -Werror)

@@ -38,7 +38,6 @@ cleanup() {
         ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
         ip netns del "$ns" 2>/dev/null || true
     done
-    wait 2>/dev/null || true
     if ((rc != 0)); then
         echo "demo FAILED (exit $rc); daemon logs:" >&2
         tail -n 30 "$work"/*.log >&2 2>/dev/null || true
@@ -88,7 +87,7 @@ EOF
 
 start_ogwd() {  # NAME NS
     ip netns exec "$2" "$OGWD" --config "$work/$1.conf" --foreground >"$work/$1.log" 2>&1 &
-    pids+=($!)
+    pids+=($!); disown
     eval "${1}_pid=$!"
     for _ in $(seq 100); do
         cli "$1" status >/dev/null 2>&1 && return 0
@@ -134,7 +133,7 @@ step "HTTP download: 20 MiB from python3 http.server on east, fetched by curl on
 mkdir -p "$work/www"
 head -c $((20 * 1024 * 1024)) /dev/urandom >"$work/www/blob"
 in_e "$PYTHON" -m http.server --bind 10.77.0.2 --directory "$work/www" 8080 >"$work/http.log" 2>&1 &
-pids+=($!)
+pids+=($!); disown
 sleep 0.5
 in_w curl -sS -o "$work/fetched" -w 'curl: %{size_download} bytes at %{speed_download} bytes/s\n' \
     http://10.77.0.2:8080/blob
@@ -145,17 +144,16 @@ echo "sha256 matches: $got"
 
 step "iperf3 for 10 s, west -> east"
 in_e iperf3 -s -1 -B 10.77.0.2 >/dev/null 2>&1 &
-pids+=($!)
+pids+=($!); disown
 sleep 0.5
 in_w timeout 30 iperf3 -c 10.77.0.2 -t 10 -f m | grep -E 'sender|receiver'
 
 step "a TCP connection held open from west to east"
 in_e "$PYTHON" "$root/integration/tools/tcphold.py" server 7000 >"$work/hold-server.log" 2>&1 &
-pids+=($!)
+pids+=($!); disown
 sleep 0.5
 in_w "$PYTHON" "$root/integration/tools/tcphold.py" client 10.77.0.2 7000 >"$work/hold.log" 2>&1 &
-hold_pid=$!
-pids+=("$hold_pid")
+pids+=($!); disown
 for _ in $(seq 100); do grep -q '^connected' "$work/hold.log" && break; sleep 0.05; done
 cat "$work/hold.log"
 
@@ -181,6 +179,7 @@ grep -E 'teardown|timed out|peer_timed_out' "$work/west.log" | tail -n 5 || true
 
 step "stopping west's ogwd (SIGTERM): its TUN device and routes go with it"
 kill -TERM "$west_pid"
-wait "$west_pid" 2>/dev/null || true
+# shellcheck disable=SC2154
+while kill -0 "$west_pid" 2>/dev/null; do sleep 0.05; done
 in_w ip link show ogw0 2>&1 | head -n1 || true
 echo "demo done"
