@@ -47,8 +47,7 @@ std::uint32_t pseudo_header_sum(std::span<const std::byte> src, std::span<const 
 
 std::uint32_t pseudo_header_sum(const IpAddress& src, const IpAddress& dst, std::uint8_t proto,
                                 std::uint32_t length) {
-    return pseudo_header_sum(std::as_bytes(src.bytes()), std::as_bytes(dst.bytes()), proto,
-                             length);
+    return pseudo_header_sum(std::as_bytes(src.bytes()), std::as_bytes(dst.bytes()), proto, length);
 }
 
 std::uint16_t checksum_update16(std::uint16_t checksum, std::uint16_t old_word,

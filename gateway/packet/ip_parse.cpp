@@ -24,7 +24,6 @@ namespace nh {
 constexpr std::uint8_t hop_by_hop = 0;
 constexpr std::uint8_t routing = 43;
 constexpr std::uint8_t fragment = 44;
-constexpr std::uint8_t no_next_header = 59;
 constexpr std::uint8_t destination_options = 60;
 }  // namespace nh
 
@@ -234,8 +233,7 @@ PacketInfo parse_v6(std::span<const std::byte> packet) {
     info.tuple.src = address_at<16>(&packet[8]);
     info.tuple.dst = address_at<16>(&packet[24]);
     info.ip_length = ipv6_header + payload_length;
-    if (const ParseError error = walk_extension_headers(packet, info);
-        error != ParseError::none) {
+    if (const ParseError error = walk_extension_headers(packet, info); error != ParseError::none) {
         return failure(error);
     }
     parse_transport(packet, true, info);
@@ -246,29 +244,46 @@ PacketInfo parse_v6(std::span<const std::byte> packet) {
 
 std::string_view to_string(ParseError error) {
     switch (error) {
-        case ParseError::none: return "none";
-        case ParseError::too_short: return "too_short";
-        case ParseError::bad_version: return "bad_version";
-        case ParseError::bad_header_length: return "bad_header_length";
-        case ParseError::bad_length: return "bad_length";
-        case ParseError::bad_checksum: return "bad_checksum";
-        case ParseError::bad_extension_headers: return "bad_extension_headers";
-        case ParseError::unsupported: return "unsupported";
-        case ParseError::transport_too_short: return "transport_too_short";
-        case ParseError::bad_transport_header: return "bad_transport_header";
+        case ParseError::none:
+            return "none";
+        case ParseError::too_short:
+            return "too_short";
+        case ParseError::bad_version:
+            return "bad_version";
+        case ParseError::bad_header_length:
+            return "bad_header_length";
+        case ParseError::bad_length:
+            return "bad_length";
+        case ParseError::bad_checksum:
+            return "bad_checksum";
+        case ParseError::bad_extension_headers:
+            return "bad_extension_headers";
+        case ParseError::unsupported:
+            return "unsupported";
+        case ParseError::transport_too_short:
+            return "transport_too_short";
+        case ParseError::bad_transport_header:
+            return "bad_transport_header";
     }
     return "unknown";
 }
 
 std::string_view to_string(PacketKind kind) {
     switch (kind) {
-        case PacketKind::tcp: return "tcp";
-        case PacketKind::udp: return "udp";
-        case PacketKind::icmp_echo_request: return "icmp_echo_request";
-        case PacketKind::icmp_echo_reply: return "icmp_echo_reply";
-        case PacketKind::icmp_error: return "icmp_error";
-        case PacketKind::fragment: return "fragment";
-        case PacketKind::other: return "other";
+        case PacketKind::tcp:
+            return "tcp";
+        case PacketKind::udp:
+            return "udp";
+        case PacketKind::icmp_echo_request:
+            return "icmp_echo_request";
+        case PacketKind::icmp_echo_reply:
+            return "icmp_echo_reply";
+        case PacketKind::icmp_error:
+            return "icmp_error";
+        case PacketKind::fragment:
+            return "fragment";
+        case PacketKind::other:
+            return "other";
     }
     return "unknown";
 }
@@ -285,9 +300,12 @@ PacketInfo parse_ip(std::span<const std::byte> packet) {
         return failure(ParseError::too_short);
     }
     switch (be::load8(&packet[0]) >> 4) {
-        case 4: return parse_v4(packet);
-        case 6: return parse_v6(packet);
-        default: return failure(ParseError::bad_version);
+        case 4:
+            return parse_v4(packet);
+        case 6:
+            return parse_v6(packet);
+        default:
+            return failure(ParseError::bad_version);
     }
 }
 

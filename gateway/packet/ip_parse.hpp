@@ -67,9 +67,9 @@ struct PacketInfo {
     // IPv6 extension headers (59 for "no next header"); for an IPv6 fragment, the protocol
     // after its Fragment header. l4_offset likewise.
     FiveTuple tuple;
-    std::size_t ip_length = 0;  // the packet proper; anything after it is trailing bytes
-    std::size_t l4_offset = 0;  // after the IPv4 header or the IPv6 extension headers
-    std::size_t l4_length = 0;  // ip_length - l4_offset
+    std::size_t ip_length = 0;   // the packet proper; anything after it is trailing bytes
+    std::size_t l4_offset = 0;   // after the IPv4 header or the IPv6 extension headers
+    std::size_t l4_length = 0;   // ip_length - l4_offset
     std::uint8_t icmp_type = 0;  // ICMP and ICMPv6 kinds
     std::uint8_t icmp_code = 0;
     std::size_t udp_length = 0;  // the UDP length field (kind udp)

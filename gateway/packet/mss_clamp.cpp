@@ -18,8 +18,7 @@ constexpr std::size_t tcp_checksum_offset = 16;
 
 // Stores value at offset within segment and updates the checksum at tcp_checksum_offset. An odd
 // offset spreads the value over two checksum words, which are updated one by one.
-void store16_with_checksum(std::span<std::byte> segment, std::size_t offset,
-                           std::uint16_t value) {
+void store16_with_checksum(std::span<std::byte> segment, std::size_t offset, std::uint16_t value) {
     const std::size_t first_word = offset & ~std::size_t{1};
     const std::size_t words = offset % 2 == 0 ? 1 : 2;
     std::array<std::uint16_t, 2> old_words{};
@@ -29,8 +28,8 @@ void store16_with_checksum(std::span<std::byte> segment, std::size_t offset,
     be::store16(&segment[offset], value);
     std::uint16_t checksum = be::load16(&segment[tcp_checksum_offset]);
     for (std::size_t i = 0; i < words; ++i) {
-        checksum = checksum_update16(checksum, old_words[i],
-                                     be::load16(&segment[first_word + 2 * i]));
+        checksum =
+            checksum_update16(checksum, old_words[i], be::load16(&segment[first_word + 2 * i]));
     }
     be::store16(&segment[tcp_checksum_offset], checksum);
 }

@@ -19,6 +19,9 @@ constexpr std::size_t ipv6_header = 40;
 constexpr std::size_t tcp_header = 20;
 constexpr std::size_t icmp_header = 8;
 constexpr std::size_t ipv4_quoted_payload = 8;
+constexpr std::uint8_t icmpv6_redirect = 137;
+// IPv6 extension headers that ip_parse walks; after a Fragment header they hide the upper layer.
+constexpr std::array<std::uint8_t, 3> walked_extension_headers = {0, 43, 60};
 
 std::size_t ip_header_size(const IpAddress& address) {
     return address.is_v4() ? ipv4_header : ipv6_header;
@@ -30,8 +33,8 @@ void write_address(std::byte* p, const IpAddress& address) {
 }
 
 // The IP header of a total_length-byte packet at p, which has room for it.
-void write_ip_header(std::byte* p, const IpAddress& src, const IpAddress& dst,
-                     std::uint8_t proto, std::size_t total_length) {
+void write_ip_header(std::byte* p, const IpAddress& src, const IpAddress& dst, std::uint8_t proto,
+                     std::size_t total_length) {
     if (src.is_v4()) {
         be::store8(p, 0x45);
         be::store8(p + 1, 0);
@@ -53,11 +56,6 @@ void write_ip_header(std::byte* p, const IpAddress& src, const IpAddress& dst,
     write_address(p + 8, src);
     write_address(p + 24, dst);
 }
-
-constexpr std::uint8_t icmpv6_redirect = 137;
-
-// IPv6 extension headers that ip_parse walks; after a Fragment header they hide the upper layer.
-constexpr std::array<std::uint8_t, 3> walked_extension_headers = {0, 43, 60};
 
 // Not "this network" 0.0.0.0/8, loopback, multicast, IPv4 class E (broadcast included) or ::.
 bool is_single_host(const IpAddress& address) {
@@ -86,8 +84,8 @@ bool is_unanswerable_icmp(std::span<const std::byte> packet, const PacketInfo& i
     if (info.fragment == FragmentPart::none) {
         return icmp && is_unanswerable_icmp_type(v6, info.icmp_type);
     }
-    if (v6 && std::find(walked_extension_headers.begin(), walked_extension_headers.end(),
-                        proto) != walked_extension_headers.end()) {
+    if (v6 && std::find(walked_extension_headers.begin(), walked_extension_headers.end(), proto) !=
+                  walked_extension_headers.end()) {
         return true;
     }
     return icmp && (info.l4_length == 0 ||
@@ -164,8 +162,8 @@ std::size_t build_tcp_rst_to_local(std::span<std::byte> out, const FiveTuple& se
     be::store32(tcp + 4, seq);
     be::store32(tcp + 8, with_ack ? ack : 0);
     be::store8(tcp + 12, static_cast<std::uint8_t>(tcp_header / 4 << 4));
-    be::store8(tcp + 13, static_cast<std::uint8_t>(with_ack ? tcp_flag::rst | tcp_flag::ack
-                                                            : tcp_flag::rst));
+    be::store8(tcp + 13,
+               static_cast<std::uint8_t>(with_ack ? tcp_flag::rst | tcp_flag::ack : tcp_flag::rst));
     be::store16(tcp + 14, 0);
     be::store16(tcp + 16, 0);
     be::store16(tcp + 18, 0);
@@ -174,9 +172,8 @@ std::size_t build_tcp_rst_to_local(std::span<std::byte> out, const FiveTuple& se
     return total;
 }
 
-std::size_t build_icmp_unreachable(std::span<std::byte> out,
-                                   std::span<const std::byte> offending, const IpAddress& from,
-                                   Unreachable code) {
+std::size_t build_icmp_unreachable(std::span<std::byte> out, std::span<const std::byte> offending,
+                                   const IpAddress& from, Unreachable code) {
     IcmpSpec spec;
     const bool v6 = from.is_v6();
     spec.type = v6 ? 1 : 3;

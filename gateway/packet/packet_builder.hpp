@@ -38,9 +38,8 @@ enum class Unreachable : std::uint8_t {
 // IPv4 0.0.0.0/8, loopback, multicast, IPv4 class E and broadcast) or its destination is
 // multicast or broadcast (RFC 1122 §3.2.2, RFC 4443 §2.4(e)), or when `from` is of the other
 // family.
-std::size_t build_icmp_unreachable(std::span<std::byte> out,
-                                   std::span<const std::byte> offending, const IpAddress& from,
-                                   Unreachable code);
+std::size_t build_icmp_unreachable(std::span<std::byte> out, std::span<const std::byte> offending,
+                                   const IpAddress& from, Unreachable code);
 
 // ICMP type 3 code 4 "fragmentation needed" with the next-hop MTU (RFC 1191), only for an IPv4
 // packet with DF set; ICMPv6 type 2 "packet too big" (RFC 4443 §3.2), which may answer a

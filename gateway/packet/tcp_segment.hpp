@@ -25,8 +25,8 @@ struct TcpSegment {
     std::uint16_t window = 0;
     std::uint8_t flags = 0;
     std::uint8_t header_length = 0;  // bytes, options included
-    bool has_mss = false;  // carries a well-formed MSS option (kind 2, length 4)
-    std::uint16_t mss = 0;  // the first such option's value
+    bool has_mss = false;            // carries a well-formed MSS option (kind 2, length 4)
+    std::uint16_t mss = 0;           // the first such option's value
     std::size_t payload_length = 0;
 
     bool has(std::uint8_t flag) const { return (flags & flag) != 0; }
@@ -42,7 +42,11 @@ struct TcpSegment {
 inline bool seq_before(std::uint32_t a, std::uint32_t b) {
     return static_cast<std::int32_t>(a - b) < 0;
 }
-inline bool seq_after(std::uint32_t a, std::uint32_t b) { return seq_before(b, a); }
-inline bool seq_at_or_after(std::uint32_t a, std::uint32_t b) { return !seq_before(a, b); }
+inline bool seq_after(std::uint32_t a, std::uint32_t b) {
+    return seq_before(b, a);
+}
+inline bool seq_at_or_after(std::uint32_t a, std::uint32_t b) {
+    return !seq_before(a, b);
+}
 
 }  // namespace ogw::gw

@@ -13,9 +13,13 @@ std::optional<RstNumbers> rst_in_reply_to(const TcpSegment& segment) {
     return RstNumbers{0, segment.seq_end(), true};
 }
 
-void TcpTracker::on_outbound(const TcpSegment& segment) { on_segment(local_, remote_, segment); }
+void TcpTracker::on_outbound(const TcpSegment& segment) {
+    on_segment(local_, remote_, segment);
+}
 
-void TcpTracker::on_inbound(const TcpSegment& segment) { on_segment(remote_, local_, segment); }
+void TcpTracker::on_inbound(const TcpSegment& segment) {
+    on_segment(remote_, local_, segment);
+}
 
 void TcpTracker::on_segment(Stream& sender, Stream& receiver, const TcpSegment& segment) {
     if (reset_) {

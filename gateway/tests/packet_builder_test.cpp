@@ -24,6 +24,33 @@ const IpAddress v4_router = IpAddress::v4({10, 9, 9, 9});
 const IpAddress v6_local = IpAddress::v6({0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
 const IpAddress v6_remote = IpAddress::v6({0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2});
 
+// Expected outputs, computed outside this project.
+// clang-format off
+// RST|ACK 10.0.0.2:80 -> 10.0.0.1:40000, seq 0x11223344, ack 0x55667788.
+const Bytes golden_rst_v4 = bytes({
+    0x45, 0x00, 0x00, 0x28, 0x00, 0x00, 0x40, 0x00, 0x40, 0x06, 0x26, 0xce,
+    0x0a, 0x00, 0x00, 0x02, 0x0a, 0x00, 0x00, 0x01, 0x00, 0x50, 0x9c, 0x40,
+    0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x50, 0x14, 0x00, 0x00,
+    0xed, 0xe8, 0x00, 0x00,
+});
+// RST|ACK [fd00::2]:443 -> [fd00::1]:40001, seq 0, ack 0xfffffff1.
+const Bytes golden_rst_v6 = bytes({
+    0x60, 0x00, 0x00, 0x00, 0x00, 0x14, 0x06, 0x40, 0xfd, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+    0xfd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x01, 0x01, 0xbb, 0x9c, 0x41, 0x00, 0x00, 0x00, 0x00,
+    0xff, 0xff, 0xff, 0xf1, 0x50, 0x14, 0x00, 0x00, 0x17, 0xde, 0x00, 0x00,
+});
+// Port unreachable 10.0.0.2 -> 10.0.0.1 quoting udp_v4's IP header and UDP header.
+const Bytes golden_port_unreachable_v4 = bytes({
+    0x45, 0x00, 0x00, 0x38, 0x00, 0x00, 0x40, 0x00, 0x40, 0x01, 0x26, 0xc3,
+    0x0a, 0x00, 0x00, 0x02, 0x0a, 0x00, 0x00, 0x01, 0x03, 0x03, 0xd5, 0xe3,
+    0x00, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x20, 0x1c, 0x46, 0x00, 0x00,
+    0x40, 0x11, 0x4a, 0x85, 0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
+    0x14, 0xe9, 0x00, 0x35, 0x00, 0x0c, 0x11, 0xef,
+});
+// clang-format on
+
 IpAddress v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
     return IpAddress::v4({a, b, c, d});
 }
@@ -79,24 +106,13 @@ protected:
 TEST_F(PacketBuilder, RstV4MatchesGoldenBytes) {
     const FiveTuple session{v4_local, v4_remote, ipproto::tcp, 40000, 80};
     const std::size_t n = build_tcp_rst_to_local(out_, session, 0x11223344, 0x55667788, true);
-    EXPECT_EQ(built(out_, n), bytes({
-        0x45, 0x00, 0x00, 0x28, 0x00, 0x00, 0x40, 0x00, 0x40, 0x06, 0x26, 0xce,
-        0x0a, 0x00, 0x00, 0x02, 0x0a, 0x00, 0x00, 0x01, 0x00, 0x50, 0x9c, 0x40,
-        0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x50, 0x14, 0x00, 0x00,
-        0xed, 0xe8, 0x00, 0x00,
-    }));
+    EXPECT_EQ(built(out_, n), golden_rst_v4);
 }
 
 TEST_F(PacketBuilder, RstV6MatchesGoldenBytes) {
     const FiveTuple session{v6_local, v6_remote, ipproto::tcp, 40001, 443};
     const std::size_t n = build_tcp_rst_to_local(out_, session, 0, 0xfffffff1, true);
-    EXPECT_EQ(built(out_, n), bytes({
-        0x60, 0x00, 0x00, 0x00, 0x00, 0x14, 0x06, 0x40, 0xfd, 0x00, 0x00, 0x00,
-        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
-        0xfd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-        0x00, 0x00, 0x00, 0x01, 0x01, 0xbb, 0x9c, 0x41, 0x00, 0x00, 0x00, 0x00,
-        0xff, 0xff, 0xff, 0xf1, 0x50, 0x14, 0x00, 0x00, 0x17, 0xde, 0x00, 0x00,
-    }));
+    EXPECT_EQ(built(out_, n), golden_rst_v6);
 }
 
 TEST_F(PacketBuilder, RstParsesAsTheReverseOfTheSession) {
@@ -134,15 +150,9 @@ TEST_F(PacketBuilder, RstRefusesMixedFamiliesAndSmallBuffers) {
 // --- ICMP destination unreachable -------------------------------------------------------------
 
 TEST_F(PacketBuilder, UnreachableV4MatchesGoldenBytes) {
-    const std::size_t n = build_icmp_unreachable(out_, testing::udp_v4, v4_remote,
-                                                 Unreachable::port);
-    EXPECT_EQ(built(out_, n), bytes({
-        0x45, 0x00, 0x00, 0x38, 0x00, 0x00, 0x40, 0x00, 0x40, 0x01, 0x26, 0xc3,
-        0x0a, 0x00, 0x00, 0x02, 0x0a, 0x00, 0x00, 0x01, 0x03, 0x03, 0xd5, 0xe3,
-        0x00, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x20, 0x1c, 0x46, 0x00, 0x00,
-        0x40, 0x11, 0x4a, 0x85, 0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
-        0x14, 0xe9, 0x00, 0x35, 0x00, 0x0c, 0x11, 0xef,
-    }));
+    const std::size_t n =
+        build_icmp_unreachable(out_, testing::udp_v4, v4_remote, Unreachable::port);
+    EXPECT_EQ(built(out_, n), golden_port_unreachable_v4);
 }
 
 TEST_F(PacketBuilder, UnreachableCodesFollowTheTable) {
@@ -158,7 +168,8 @@ TEST_F(PacketBuilder, UnreachableCodesFollowTheTable) {
         {Unreachable::admin_prohibited, 13, 1},
     };
     for (const Case& c : cases) {
-        const std::size_t n4 = build_icmp_unreachable(out_, testing::tcp_syn_v4, v4_router, c.reason);
+        const std::size_t n4 =
+            build_icmp_unreachable(out_, testing::tcp_syn_v4, v4_router, c.reason);
         const PacketInfo info4 = parse_checked(built(out_, n4));
         EXPECT_EQ(info4.kind, PacketKind::icmp_error);
         EXPECT_EQ(info4.icmp_type, 3);
@@ -166,7 +177,8 @@ TEST_F(PacketBuilder, UnreachableCodesFollowTheTable) {
         EXPECT_EQ(info4.tuple.src, v4_router);
         EXPECT_EQ(info4.tuple.dst, v4_local);
 
-        const std::size_t n6 = build_icmp_unreachable(out_, testing::tcp_syn_v6, v6_remote, c.reason);
+        const std::size_t n6 =
+            build_icmp_unreachable(out_, testing::tcp_syn_v6, v6_remote, c.reason);
         const PacketInfo info6 = parse_checked(built(out_, n6));
         EXPECT_EQ(info6.kind, PacketKind::icmp_error);
         EXPECT_EQ(info6.tuple.proto, ipproto::icmpv6);
@@ -183,12 +195,12 @@ TEST_F(PacketBuilder, Ipv4QuotesTheHeaderAndEightBytes) {
         Bytes offending;
         std::size_t quote;
     };
-    Bytes with_options = bytes({0x46, 0, 0, 36, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1,
-                                10, 0, 0, 2, 0x94, 0x04, 0x00, 0x00});
+    Bytes with_options = bytes({0x46, 0, 0, 36, 0,  0, 0x40, 0, 64,   17,   0,    0,
+                                10,   0, 0, 1,  10, 0, 0,    2, 0x94, 0x04, 0x00, 0x00});
     with_options.insert(with_options.end(), testing::udp_v4.begin() + 20, testing::udp_v4.end());
     testing::refresh_ipv4_header_checksum(with_options);
-    Bytes three_byte_payload = bytes({0x45, 0, 0, 23, 0, 0, 0x40, 0, 64, 47, 0, 0, 10, 0, 0, 1,
-                                      10, 0, 0, 2, 1, 2, 3});
+    Bytes three_byte_payload =
+        bytes({0x45, 0, 0, 23, 0, 0, 0x40, 0, 64, 47, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, 1, 2, 3});
     testing::refresh_ipv4_header_checksum(three_byte_payload);
     Bytes padded = testing::udp_v4;
     padded.resize(padded.size() + 20, std::byte{0xee});
@@ -201,7 +213,8 @@ TEST_F(PacketBuilder, Ipv4QuotesTheHeaderAndEightBytes) {
         {"trailing padding", padded, 28},
     };
     for (const Case& c : cases) {
-        const std::size_t n = build_icmp_unreachable(out_, c.offending, v4_router, Unreachable::host);
+        const std::size_t n =
+            build_icmp_unreachable(out_, c.offending, v4_router, Unreachable::host);
         ASSERT_EQ(n, 20 + 8 + c.quote) << c.name;
         const Bytes packet = built(out_, n);
         parse_checked(packet);
@@ -210,8 +223,8 @@ TEST_F(PacketBuilder, Ipv4QuotesTheHeaderAndEightBytes) {
 }
 
 TEST_F(PacketBuilder, Ipv6QuotesUpToTheMinimumMtu) {
-    const std::size_t small = build_icmp_unreachable(out_, testing::tcp_syn_v6, v6_remote,
-                                                     Unreachable::port);
+    const std::size_t small =
+        build_icmp_unreachable(out_, testing::tcp_syn_v6, v6_remote, Unreachable::port);
     ASSERT_EQ(small, 40U + 8 + testing::tcp_syn_v6.size());
     Bytes packet = built(out_, small);
     parse_checked(packet);
@@ -237,15 +250,16 @@ TEST_F(PacketBuilder, Ipv6QuotesUpToTheMinimumMtu) {
 }
 
 TEST_F(PacketBuilder, AnswersEchoAndFirstFragments) {
-    EXPECT_GT(build_icmp_unreachable(out_, testing::icmp_echo_v4, v4_router, Unreachable::host), 0U);
+    EXPECT_GT(build_icmp_unreachable(out_, testing::icmp_echo_v4, v4_router, Unreachable::host),
+              0U);
     EXPECT_GT(build_icmp_unreachable(out_, testing::icmpv6_echo_v6, v6_remote, Unreachable::host),
               0U);
-    EXPECT_GT(build_icmp_unreachable(out_, testing::udp_first_fragment_v6, v6_remote,
-                                     Unreachable::host),
-              0U);
-    EXPECT_GT(build_icmp_unreachable(out_, testing::tcp_atomic_fragment_v6, v6_remote,
-                                     Unreachable::host),
-              0U);
+    EXPECT_GT(
+        build_icmp_unreachable(out_, testing::udp_first_fragment_v6, v6_remote, Unreachable::host),
+        0U);
+    EXPECT_GT(
+        build_icmp_unreachable(out_, testing::tcp_atomic_fragment_v6, v6_remote, Unreachable::host),
+        0U);
 }
 
 // --- ICMP "too big" ----------------------------------------------------------------------------
@@ -287,8 +301,8 @@ TEST_F(PacketBuilder, PacketTooBigCarriesTheMtu) {
 }
 
 TEST_F(PacketBuilder, PacketTooBigAnswersAMulticastDestination) {
-    const Bytes to_group = with_destination(testing::udp_first_fragment_v6,
-                                            v6_with_first_bytes(0xff, 0x0e, 1));
+    const Bytes to_group =
+        with_destination(testing::udp_first_fragment_v6, v6_with_first_bytes(0xff, 0x0e, 1));
     EXPECT_GT(build_icmp_too_big(out_, to_group, v6_remote, 1280), 0U);
     EXPECT_EQ(build_icmp_unreachable(out_, to_group, v6_remote, Unreachable::host), 0U);
 }
@@ -296,7 +310,8 @@ TEST_F(PacketBuilder, PacketTooBigAnswersAMulticastDestination) {
 // --- When nothing may be sent -------------------------------------------------------------------
 
 TEST_F(PacketBuilder, NoErrorAboutAnIcmpError) {
-    const std::size_t n4 = build_icmp_unreachable(out_, testing::udp_v4, v4_remote, Unreachable::port);
+    const std::size_t n4 =
+        build_icmp_unreachable(out_, testing::udp_v4, v4_remote, Unreachable::port);
     const Bytes error4 = built(out_, n4);
     EXPECT_EQ(build_icmp_unreachable(out_, error4, v4_router, Unreachable::host), 0U);
     EXPECT_EQ(build_icmp_too_big(out_, error4, v4_router, 576), 0U);
@@ -345,19 +360,19 @@ TEST_F(PacketBuilder, NoErrorAboutAFirstFragmentThatHidesItsUpperLayer) {
 }
 
 TEST_F(PacketBuilder, NoErrorAboutALaterFragment) {
-    EXPECT_EQ(build_icmp_unreachable(out_, testing::udp_later_fragment_v4, v4_router,
-                                     Unreachable::host),
-              0U);
-    EXPECT_EQ(build_icmp_unreachable(out_, testing::udp_later_fragment_v6, v6_remote,
-                                     Unreachable::host),
-              0U);
+    EXPECT_EQ(
+        build_icmp_unreachable(out_, testing::udp_later_fragment_v4, v4_router, Unreachable::host),
+        0U);
+    EXPECT_EQ(
+        build_icmp_unreachable(out_, testing::udp_later_fragment_v6, v6_remote, Unreachable::host),
+        0U);
     EXPECT_EQ(build_icmp_too_big(out_, testing::udp_later_fragment_v6, v6_remote, 1280), 0U);
 }
 
 TEST_F(PacketBuilder, NoErrorToASourceThatIsNotOneHost) {
-    const IpAddress v4_sources[] = {v4(0, 0, 0, 0),       v4(0, 1, 2, 3),   v4(127, 0, 0, 1),
-                                    v4(127, 8, 8, 8),     v4(224, 0, 0, 1), v4(239, 1, 1, 1),
-                                    v4(240, 0, 0, 1),     v4(255, 255, 255, 255)};
+    const IpAddress v4_sources[] = {v4(0, 0, 0, 0),   v4(0, 1, 2, 3),        v4(127, 0, 0, 1),
+                                    v4(127, 8, 8, 8), v4(224, 0, 0, 1),      v4(239, 1, 1, 1),
+                                    v4(240, 0, 0, 1), v4(255, 255, 255, 255)};
     for (const IpAddress& source : v4_sources) {
         const Bytes packet = with_source(testing::tcp_syn_v4, source);
         EXPECT_EQ(build_icmp_unreachable(out_, packet, v4_router, Unreachable::host), 0U)
@@ -379,16 +394,15 @@ TEST_F(PacketBuilder, NoErrorToASourceThatIsNotOneHost) {
     EXPECT_GT(build_icmp_unreachable(out_, with_source(testing::tcp_syn_v4, v4(223, 255, 255, 254)),
                                      v4_router, Unreachable::host),
               0U);
-    EXPECT_GT(build_icmp_unreachable(out_,
-                                     with_source(testing::tcp_syn_v6,
-                                                 v6_with_first_bytes(0xfe, 0x80, 7)),
-                                     v6_remote, Unreachable::host),
+    EXPECT_GT(build_icmp_unreachable(
+                  out_, with_source(testing::tcp_syn_v6, v6_with_first_bytes(0xfe, 0x80, 7)),
+                  v6_remote, Unreachable::host),
               0U);
 }
 
 TEST_F(PacketBuilder, NoErrorAboutAPacketToAGroup) {
-    for (const IpAddress& group : {v4(224, 0, 0, 251), v4(239, 255, 255, 250),
-                                   v4(255, 255, 255, 255), v4(240, 1, 2, 3)}) {
+    for (const IpAddress& group :
+         {v4(224, 0, 0, 251), v4(239, 255, 255, 250), v4(255, 255, 255, 255), v4(240, 1, 2, 3)}) {
         const Bytes packet = with_destination(testing::tcp_syn_v4, group);
         EXPECT_EQ(build_icmp_unreachable(out_, packet, v4_router, Unreachable::host), 0U)
             << group.to_string();
@@ -416,12 +430,12 @@ TEST_F(PacketBuilder, NoErrorAboutAnUnparsablePacket) {
 
 TEST_F(PacketBuilder, NoErrorIntoATooSmallBuffer) {
     auto out = std::span(out_);
-    EXPECT_EQ(build_icmp_unreachable(out.first(55), testing::tcp_syn_v4, v4_router,
-                                     Unreachable::host),
-              0U);
-    EXPECT_EQ(build_icmp_unreachable(out.first(56), testing::tcp_syn_v4, v4_router,
-                                     Unreachable::host),
-              56U);
+    EXPECT_EQ(
+        build_icmp_unreachable(out.first(55), testing::tcp_syn_v4, v4_router, Unreachable::host),
+        0U);
+    EXPECT_EQ(
+        build_icmp_unreachable(out.first(56), testing::tcp_syn_v4, v4_router, Unreachable::host),
+        56U);
     EXPECT_EQ(build_icmp_too_big(out.first(127), testing::tcp_syn_v6, v6_remote, 1280), 0U);
     EXPECT_EQ(build_icmp_too_big(out.first(128), testing::tcp_syn_v6, v6_remote, 1280), 128U);
     EXPECT_EQ(build_icmp_unreachable({}, testing::udp_v4, v4_router, Unreachable::host), 0U);

@@ -14,7 +14,9 @@ namespace {
 using testing::Bytes;
 using testing::bytes;
 
-std::span<const std::byte> span_of(const Bytes& b) { return b; }
+std::span<const std::byte> span_of(const Bytes& b) {
+    return b;
+}
 
 // Deterministic pseudo-random bytes (std::mt19937 is fully specified by the standard).
 Bytes random_bytes(std::mt19937& rng, std::size_t n) {
@@ -88,8 +90,8 @@ TEST(Checksum, PseudoHeaderReproducesTheGoldenTcpChecksums) {
         std::size_t l4_offset;
         std::uint16_t expected;
     };
-    for (const Case& c : {Case{&testing::tcp_syn_v4, 20, 0x825e},
-                          Case{&testing::tcp_syn_v6, 40, 0x9ce9}}) {
+    for (const Case& c :
+         {Case{&testing::tcp_syn_v4, 20, 0x825e}, Case{&testing::tcp_syn_v6, 40, 0x9ce9}}) {
         Bytes segment(c.packet->begin() + static_cast<std::ptrdiff_t>(c.l4_offset),
                       c.packet->end());
         testing::put16(segment, 16, 0);
@@ -106,8 +108,10 @@ TEST(Checksum, PseudoHeaderReproducesTheGoldenTcpChecksums) {
 TEST(Checksum, PseudoHeaderOverloadsAgree) {
     const IpAddress v4a = IpAddress::v4({192, 0, 2, 1});
     const IpAddress v4b = IpAddress::v4({198, 51, 100, 7});
-    const IpAddress v6a = IpAddress::v6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
-    const IpAddress v6b = IpAddress::v6({0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xab, 0xcd});
+    const IpAddress v6a =
+        IpAddress::v6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+    const IpAddress v6b =
+        IpAddress::v6({0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xab, 0xcd});
     for (const auto& [a, b] : {std::pair{v4a, v4b}, std::pair{v6a, v6b}}) {
         EXPECT_EQ(pseudo_header_sum(a, b, 17, 1234),
                   pseudo_header_sum(std::as_bytes(a.bytes()), std::as_bytes(b.bytes()), 17, 1234));
@@ -125,10 +129,10 @@ TEST(Checksum, PseudoHeaderSumMatchesAnIndependentSum) {
                 pseudo.push_back(static_cast<std::byte>(b));
             }
         }
-        const Bytes tail = bytes({static_cast<std::uint8_t>(length >> 24),
-                                  static_cast<std::uint8_t>(length >> 16),
-                                  static_cast<std::uint8_t>(length >> 8),
-                                  static_cast<std::uint8_t>(length), 0, 0, 0, 6});
+        const Bytes tail =
+            bytes({static_cast<std::uint8_t>(length >> 24), static_cast<std::uint8_t>(length >> 16),
+                   static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length), 0, 0,
+                   0, 6});
         pseudo.insert(pseudo.end(), tail.begin(), tail.end());
         EXPECT_EQ(pseudo_header_sum(src, dst, 6, length) % 0xffff,
                   testing::sum_mod_ffff({}, pseudo))

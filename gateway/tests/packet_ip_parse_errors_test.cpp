@@ -77,7 +77,8 @@ std::vector<ErrorCase> error_cases() {
 
     Bytes nine_options;
     for (int i = 0; i < 9; ++i) {
-        const Bytes header = bytes({static_cast<std::uint8_t>(i < 8 ? 60 : 59), 0, 1, 4, 0, 0, 0, 0});
+        const Bytes header =
+            bytes({static_cast<std::uint8_t>(i < 8 ? 60 : 59), 0, 1, 4, 0, 0, 0, 0});
         nine_options.insert(nine_options.end(), header.begin(), header.end());
     }
 
@@ -90,8 +91,8 @@ std::vector<ErrorCase> error_cases() {
         {"version 5", version_5, ParseError::bad_version},
         {"version 0", version_0, ParseError::bad_version},
         {"IHL 4", ihl_4, ParseError::bad_header_length},
-        {"IHL 0", ipv4_with(bytes({0x40, 0, 0, 20, 0, 0, 0, 0, 64, 6, 0, 0,
-                                   1, 1, 1, 1, 2, 2, 2, 2}), 2, 20),
+        {"IHL 0",
+         ipv4_with(bytes({0x40, 0, 0, 20, 0, 0, 0, 0, 64, 6, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2}), 2, 20),
          ParseError::bad_header_length},
         {"IPv4 truncated", testing::prefix(syn4, 59), ParseError::bad_length},
         {"IPv4 total length below header", ipv4_with(syn4, 2, 19), ParseError::bad_length},
@@ -124,8 +125,7 @@ std::vector<ErrorCase> error_cases() {
          ParseError::transport_too_short},
         {"TCP data offset 4", tcp_offset_4, ParseError::bad_transport_header},
         {"TCP data offset beyond segment", tcp_offset_15, ParseError::bad_transport_header},
-        {"IPv6 TCP data offset beyond segment", v6_tcp_offset_15,
-         ParseError::bad_transport_header},
+        {"IPv6 TCP data offset beyond segment", v6_tcp_offset_15, ParseError::bad_transport_header},
         {"UDP length 7", udp_length_7, ParseError::bad_transport_header},
         {"UDP length beyond payload", udp_length_13, ParseError::bad_transport_header},
     };
@@ -167,12 +167,12 @@ TEST(IpParseErrors, FailureCarriesOnlyTheError) {
 TEST(IpParseErrors, EveryShorterPrefixOfAGoldenPacketFails) {
     for (const Bytes* golden :
          {&testing::tcp_syn_v4, &testing::tcp_syn_v6, &testing::udp_v4, &testing::icmp_echo_v4,
-          &testing::icmpv6_echo_v6, &testing::udp_ext_headers_v6,
-          &testing::udp_first_fragment_v6, &testing::tcp_atomic_fragment_v6}) {
+          &testing::icmpv6_echo_v6, &testing::udp_ext_headers_v6, &testing::udp_first_fragment_v6,
+          &testing::tcp_atomic_fragment_v6}) {
         for (std::size_t n = 0; n < golden->size(); ++n) {
             const PacketInfo info = parse_ip(testing::prefix(*golden, n));
-            ASSERT_FALSE(info.ok()) << "prefix " << n << " of a " << golden->size()
-                                    << "-byte packet";
+            ASSERT_FALSE(info.ok())
+                << "prefix " << n << " of a " << golden->size() << "-byte packet";
         }
     }
 }

@@ -210,15 +210,24 @@ TEST(IpParse, ClassifiesIcmpTypes) {
         PacketKind kind;
     };
     const Case cases[] = {
-        {false, 0, PacketKind::icmp_echo_reply},    {false, 3, PacketKind::icmp_error},
-        {false, 4, PacketKind::icmp_error},         {false, 5, PacketKind::icmp_error},
-        {false, 8, PacketKind::icmp_echo_request},  {false, 11, PacketKind::icmp_error},
-        {false, 12, PacketKind::icmp_error},        {false, 13, PacketKind::other},
-        {false, 128, PacketKind::other},            {true, 1, PacketKind::icmp_error},
-        {true, 2, PacketKind::icmp_error},          {true, 3, PacketKind::icmp_error},
-        {true, 4, PacketKind::icmp_error},          {true, 127, PacketKind::icmp_error},
-        {true, 128, PacketKind::icmp_echo_request}, {true, 129, PacketKind::icmp_echo_reply},
-        {true, 135, PacketKind::other},             {true, 137, PacketKind::other},
+        {false, 0, PacketKind::icmp_echo_reply},
+        {false, 3, PacketKind::icmp_error},
+        {false, 4, PacketKind::icmp_error},
+        {false, 5, PacketKind::icmp_error},
+        {false, 8, PacketKind::icmp_echo_request},
+        {false, 11, PacketKind::icmp_error},
+        {false, 12, PacketKind::icmp_error},
+        {false, 13, PacketKind::other},
+        {false, 128, PacketKind::other},
+        {true, 1, PacketKind::icmp_error},
+        {true, 2, PacketKind::icmp_error},
+        {true, 3, PacketKind::icmp_error},
+        {true, 4, PacketKind::icmp_error},
+        {true, 127, PacketKind::icmp_error},
+        {true, 128, PacketKind::icmp_echo_request},
+        {true, 129, PacketKind::icmp_echo_reply},
+        {true, 135, PacketKind::other},
+        {true, 137, PacketKind::other},
     };
     for (const Case& c : cases) {
         Bytes packet = c.v6 ? testing::icmpv6_echo_v6 : testing::icmp_echo_v4;
@@ -246,8 +255,8 @@ TEST(IpParse, OtherProtocolsAreKeyedByAddressesAndProtocol) {
 
 TEST(IpParse, Ipv4OptionsMoveTheTransportHeader) {
     // Router Alert (RFC 2113) in front of udp_v4's UDP datagram.
-    Bytes packet = bytes({0x46, 0, 0, 36, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
-                          0x94, 0x04, 0x00, 0x00});
+    Bytes packet = bytes({0x46, 0, 0, 36, 0,  0, 0, 0, 64,   17,   0,    0,
+                          10,   0, 0, 1,  10, 0, 0, 2, 0x94, 0x04, 0x00, 0x00});
     packet.insert(packet.end(), testing::udp_v4.begin() + 20, testing::udp_v4.end());
     testing::refresh_ipv4_header_checksum(packet);
     const PacketInfo info = parse_ip(packet);
@@ -316,8 +325,8 @@ TEST(IpParse, Ipv6FragmentsShareOneKeyWithoutPorts) {
 TEST(IpParse, Ipv6FragmentsKeepOneKeyWithOptionsAfterTheFragmentHeader) {
     // A destination options header in the fragmentable part: only the first fragment has it,
     // and only there could the upper layer be seen. Both must map to the same session.
-    const Bytes first_payload = bytes({60, 0, 0x00, 0x01, 0, 0, 0, 9,     // fragment: M
-                                       17, 0, 1, 4, 0, 0, 0, 0,           // dest options
+    const Bytes first_payload = bytes({60,   0,    0x00, 0x01, 0, 0, 0, 9,    // fragment: M
+                                       17,   0,    1,    4,    0, 0, 0, 0,    // dest options
                                        0x1b, 0x59, 0x1f, 0x41, 0, 8, 0, 0});  // UDP
     const Bytes later_payload = bytes({60, 0, 0x00, 0x10, 0, 0, 0, 9, 1, 2, 3, 4, 5, 6, 7, 8});
     const PacketInfo first = parse_ip(ipv6_packet(44, first_payload));
@@ -358,8 +367,8 @@ TEST(IpParse, Ipv6ExtensionHeaderChain) {
 TEST(IpParse, Ipv6WalksRoutingAndLongOptionHeaders) {
     // Hop-by-hop, routing (type 0 segments left 0, 24 bytes), destination options, then UDP.
     Bytes payload = bytes({43, 0, 1, 4, 0, 0, 0, 0});
-    const Bytes routing = bytes({60, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                 0, 0, 0, 0, 0, 0, 0, 0});
+    const Bytes routing =
+        bytes({60, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
     const Bytes options = bytes({17, 0, 1, 4, 0, 0, 0, 0});
     const Bytes udp = bytes({0x1b, 0x58, 0x1f, 0x40, 0, 8, 0, 0});
     for (const Bytes* part : {&routing, &options, &udp}) {
@@ -374,7 +383,8 @@ TEST(IpParse, Ipv6WalksRoutingAndLongOptionHeaders) {
 TEST(IpParse, Ipv6EightExtensionHeadersAreWalked) {
     Bytes payload;
     for (int i = 0; i < 8; ++i) {
-        const Bytes header = bytes({static_cast<std::uint8_t>(i < 7 ? 60 : 17), 0, 1, 4, 0, 0, 0, 0});
+        const Bytes header =
+            bytes({static_cast<std::uint8_t>(i < 7 ? 60 : 17), 0, 1, 4, 0, 0, 0, 0});
         payload.insert(payload.end(), header.begin(), header.end());
     }
     const Bytes udp = bytes({0, 1, 0, 2, 0, 8, 0, 0});

@@ -91,9 +91,9 @@ TEST(MssClamp, OnlyTouchesSynSegments) {
 }
 
 TEST(MssClamp, IgnoresOtherPacketsAndFragments) {
-    for (const Bytes* golden : {&testing::udp_v4, &testing::icmp_echo_v4,
-                                &testing::udp_first_fragment_v4, &testing::udp_first_fragment_v6,
-                                &testing::tcp_atomic_fragment_v6}) {
+    for (const Bytes* golden :
+         {&testing::udp_v4, &testing::icmp_echo_v4, &testing::udp_first_fragment_v4,
+          &testing::udp_first_fragment_v6, &testing::tcp_atomic_fragment_v6}) {
         Bytes packet = *golden;
         EXPECT_FALSE(clamp_mss(packet, 100));
         EXPECT_EQ(packet, *golden);
@@ -137,8 +137,8 @@ TEST(MssClamp, KeepsTheChecksumValidForManyValues) {
     for (std::uint32_t mss = 0; mss <= 0xffff; mss += 251) {
         testing::TcpPacketSpec spec;
         spec.seq = mss * 7919;
-        spec.options = bytes({2, 4, static_cast<std::uint8_t>(mss >> 8),
-                              static_cast<std::uint8_t>(mss)});
+        spec.options =
+            bytes({2, 4, static_cast<std::uint8_t>(mss >> 8), static_cast<std::uint8_t>(mss)});
         spec.payload = bytes({1, 2, 3});
         for (const std::uint16_t limit : std::initializer_list<std::uint16_t>{536, 1220, 1460}) {
             Bytes packet = testing::tcp_packet(spec);

@@ -200,7 +200,7 @@ TEST(TcpTrackerRst, SegmentsBeyondAGapDoNotAdvance) {
     TcpTracker t = handshake();
     t.on_inbound(segment(ack, remote_isn + 1, local_isn + 1, 100));
     t.on_inbound(segment(ack, remote_isn + 201, local_isn + 1, 100));  // 101..200 missing
-    t.on_outbound(segment(ack, local_isn + 1, remote_isn + 101));     // duplicate ACK
+    t.on_outbound(segment(ack, local_isn + 1, remote_isn + 101));      // duplicate ACK
     EXPECT_EQ(t.rst_to_local()->seq, remote_isn + 101);
     // The retransmission fills the gap; the local had queued 201..300 and acknowledges it all.
     t.on_inbound(segment(ack, remote_isn + 101, local_isn + 1, 100));
@@ -222,7 +222,7 @@ TEST(TcpTrackerRst, OldAcksDoNotMoveTheEstimateBack) {
     TcpTracker t = handshake();
     t.on_inbound(segment(ack, remote_isn + 1, local_isn + 1, 100));
     t.on_outbound(segment(ack, local_isn + 1, remote_isn + 101));
-    t.on_outbound(segment(ack, local_isn + 1, remote_isn + 51));  // reordered
+    t.on_outbound(segment(ack, local_isn + 1, remote_isn + 51));        // reordered
     t.on_inbound(segment(ack, remote_isn + 1001, local_isn + 1, 100));  // beyond a gap
     EXPECT_EQ(t.rst_to_local()->seq, remote_isn + 101);
 }

@@ -87,8 +87,8 @@ inline Bytes pseudo_header_of(std::span<const std::byte> packet) {
                     static_cast<std::uint8_t>(length)}));
     } else {
         push(packet.subspan(8, 32));
-        push(bytes({0, 0, static_cast<std::uint8_t>(length >> 8),
-                    static_cast<std::uint8_t>(length), 0, 0, 0, u8(packet, 6)}));
+        push(bytes({0, 0, static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length),
+                    0, 0, 0, u8(packet, 6)}));
     }
     return pseudo;
 }
@@ -116,7 +116,8 @@ inline void store_checksum(Bytes& packet, std::size_t field, std::span<const std
                            std::size_t data_offset, std::size_t data_length) {
     put16(packet, field, 0);
     const std::span<const std::byte> data(packet.data() + data_offset, data_length);
-    put16(packet, field, static_cast<std::uint16_t>((0xffff - sum_mod_ffff(prefix, data)) % 0xffff));
+    put16(packet, field,
+          static_cast<std::uint16_t>((0xffff - sum_mod_ffff(prefix, data)) % 0xffff));
 }
 
 // Recomputes the checksums of a crafted packet after its bytes were changed: the IPv4 header
@@ -176,8 +177,8 @@ inline Bytes tcp_packet(const TcpPacketSpec& spec) {
     put8(packet, ip_header + 12, static_cast<std::uint8_t>(tcp_header / 4 << 4));
     put8(packet, ip_header + 13, spec.flags);
     put16(packet, ip_header + 14, 1000);
-    std::copy(spec.options.begin(), spec.options.end(), packet.begin() + 20 +
-              static_cast<std::ptrdiff_t>(ip_header));
+    std::copy(spec.options.begin(), spec.options.end(),
+              packet.begin() + 20 + static_cast<std::ptrdiff_t>(ip_header));
     std::copy(spec.payload.begin(), spec.payload.end(),
               packet.begin() + static_cast<std::ptrdiff_t>(ip_header + tcp_header));
     refresh_transport_checksum(packet);
@@ -190,6 +191,7 @@ inline std::vector<std::byte> prefix(const Bytes& packet, std::size_t n) {
     return {packet.begin(), packet.begin() + static_cast<std::ptrdiff_t>(n)};
 }
 
+// clang-format off
 // 10.0.0.1:40000 -> 10.0.0.2:80 SYN, seq 0x01020304, window 64240, DF, TTL 64; options
 // MSS 1460, SACK permitted, timestamps, NOP, window scale 7 (as Linux sends them).
 inline const Bytes tcp_syn_v4 = bytes({
@@ -281,5 +283,7 @@ inline const Bytes tcp_atomic_fragment_v6 = bytes({
     0x50, 0x10, 0x01, 0xf4, 0xc7, 0xf4, 0x00, 0x00, 0x68, 0x65, 0x6c, 0x6c,
     0x6f,
 });
+
+// clang-format on
 
 }  // namespace ogw::gw::testing
