@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // The request builders against golden bytes, worked out by hand from <linux/rtnetlink.h>.
-#include "tests/rtnl_test_support.hpp"
 #include "tun/rtnl_message.hpp"
+#include "tests/rtnl_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -25,6 +25,8 @@ protected:
     alignas(4) std::array<std::byte, rtnl_request_size> buf_{};
 };
 
+// The golden bytes are laid out by structure, a header or attribute a line.
+// clang-format off
 TEST_F(RtnlMessage, SetLinkMtuAndUp) {
     EXPECT_EQ(copy(build_set_link(buf_, 7, 5, 1400, true)),
               bytes({0x28, 0, 0, 0, 0x10, 0, 0x05, 0, 7, 0, 0, 0, 0, 0, 0, 0,  // RTM_NEWLINK
@@ -104,6 +106,8 @@ TEST_F(RtnlMessage, Dumps) {
                      0, 0, 0, 0, 0, 0, 0, 0}));
 }
 
+// clang-format on
+
 TEST_F(RtnlMessage, RefusesSmallOrMisalignedBuffers) {
     const std::span<std::byte> whole(buf_);
     EXPECT_TRUE(build_set_link(whole.first(rtnl_request_size - 1), 1, 5, 1400, true).empty());
@@ -121,8 +125,8 @@ TEST_F(RtnlMessage, BuiltMessagesParseBack) {
     EXPECT_EQ(link->mtu, 1400U);
     EXPECT_TRUE(link->up());
 
-    const auto address = parse_address(build_address(buf_, 1, RtnlOp::add, 7,
-                                                     prefix("fd00:1::1/64")));
+    const auto address =
+        parse_address(build_address(buf_, 1, RtnlOp::add, 7, prefix("fd00:1::1/64")));
     ASSERT_TRUE(address);
     EXPECT_EQ(address->ifindex, 7);
     EXPECT_EQ(address->address, prefix("fd00:1::1/64"));

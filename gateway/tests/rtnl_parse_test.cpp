@@ -35,6 +35,9 @@ Bytes cut(const Bytes& message, std::size_t n) {
     return out;
 }
 
+// The golden bytes are laid out by structure, a header or attribute a line.
+// clang-format off
+
 // RTM_NEWLINK for ifindex 5 "ogw0", IFF_UP | IFF_RUNNING, MTU 1500.
 Bytes link_message() {
     return bytes({0x34, 0, 0, 0, 0x10, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,  //
@@ -137,6 +140,8 @@ TEST(RtnlParse, ErrorEchoingTheRequest) {
     EXPECT_EQ(ack->error, 22);
     EXPECT_EQ(ack->message, "no way");
 }
+
+// clang-format on
 
 TEST(RtnlParse, ErrorOfAnySign) {
     Bytes message = error_message();
@@ -246,6 +251,15 @@ TEST(RtnlParse, LengthBelowHeaderIsRefused) {
     for (const Case& c : cases()) {
         Bytes message = c.message;
         put32(message, 0, 15);
+        EXPECT_FALSE(c.parse(message)) << c.name;
+    }
+}
+
+// Found by the fuzzer: libmnl's mnl_nlmsg_ok takes such a length for a negative int.
+TEST(RtnlParse, LengthOfTwoGibibytesIsRefused) {
+    for (const Case& c : cases()) {
+        Bytes message = c.message;
+        put32(message, 0, 0xfffb003cU);
         EXPECT_FALSE(c.parse(message)) << c.name;
     }
 }

@@ -29,7 +29,7 @@ inline Bytes bytes(std::initializer_list<int> values) {
 }
 
 inline Bytes copy(std::span<const std::byte> in) {
-    return Bytes(in.begin(), in.end());
+    return {in.begin(), in.end()};
 }
 
 inline IpPrefix prefix(std::string_view text) {

@@ -11,10 +11,10 @@
 namespace ogw::gw {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using test::FakeRtnl;
 using test::prefix;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 Route route(const char* text, const char* remote) {
     return Route{prefix(text), remote};
@@ -39,13 +39,12 @@ protected:
 TEST_F(TunSetupApply, StepsInOrder) {
     const SetupReport report = setup_.apply(config(), 1500);
     EXPECT_TRUE(report.ok());
-    EXPECT_THAT(rtnl_.calls,
-                ElementsAre("list_routes 160", "set_link 5 mtu 1400 up", "add_address 10.10.1.1/24",
-                            "add_address fd00:1::1/64", "add_route 10.10.2.0/24",
-                            "add_route fd00:2::/64"));
-    EXPECT_THAT(report.done, ElementsAre("mtu 1400", "link up", "address 10.10.1.1/24",
-                                         "address fd00:1::1/64", "route 10.10.2.0/24 (site-b)",
-                                         "route fd00:2::/64 (site-c)"));
+    EXPECT_THAT(rtnl_.calls, ElementsAre("list_routes 160", "set_link 5 mtu 1400 up",
+                                         "add_address 10.10.1.1/24", "add_address fd00:1::1/64",
+                                         "add_route 10.10.2.0/24", "add_route fd00:2::/64"));
+    EXPECT_THAT(report.done,
+                ElementsAre("mtu 1400", "link up", "address 10.10.1.1/24", "address fd00:1::1/64",
+                            "route 10.10.2.0/24 (site-b)", "route fd00:2::/64 (site-c)"));
     EXPECT_THAT(report.skipped,
                 ElementsAre("route 10.10.1.0/24 (site-b): the connected prefix of address "
                             "10.10.1.1/24"));
@@ -112,9 +111,9 @@ TEST_F(TunSetupApply, FailedRouteStopsAndTeardownRemovesNewestFirst) {
     EXPECT_THAT(rtnl_.calls_after(before),
                 ElementsAre("del_route 5 10.10.2.0/24", "del_address fd00:1::1/64",
                             "del_address 10.10.1.1/24"));
-    EXPECT_THAT(report.done, ElementsAre("removed route 10.10.2.0/24",
-                                         "removed address fd00:1::1/64",
-                                         "removed address 10.10.1.1/24"));
+    EXPECT_THAT(report.done,
+                ElementsAre("removed route 10.10.2.0/24", "removed address fd00:1::1/64",
+                            "removed address 10.10.1.1/24"));
     EXPECT_TRUE(rtnl_.routes.empty());
     EXPECT_TRUE(rtnl_.addresses.empty());
 }
@@ -133,9 +132,9 @@ TEST_F(TunSetupApply, TeardownOfWhatIsGoneAlreadyIsNoError) {
     rtnl_.addresses.clear();
     const SetupReport report = setup_.teardown();
     EXPECT_TRUE(report.ok());
-    EXPECT_THAT(report.done, ElementsAre("route fd00:2::/64 was gone", "route 10.10.2.0/24 was gone",
-                                         "address fd00:1::1/64 was gone",
-                                         "address 10.10.1.1/24 was gone"));
+    EXPECT_THAT(report.done,
+                ElementsAre("route fd00:2::/64 was gone", "route 10.10.2.0/24 was gone",
+                            "address fd00:1::1/64 was gone", "address 10.10.1.1/24 was gone"));
 }
 
 TEST_F(TunSetupApply, TeardownGoesOnPastErrorsAndReportsEach) {
@@ -146,8 +145,8 @@ TEST_F(TunSetupApply, TeardownGoesOnPastErrorsAndReportsEach) {
     ASSERT_EQ(report.errors.size(), 2U);
     EXPECT_THAT(report.errors[0].message(), HasSubstr("fd00:2::/64"));
     EXPECT_THAT(report.errors[1].message(), HasSubstr("10.10.1.1/24"));
-    EXPECT_THAT(rtnl_.routes, ElementsAre(::testing::Field(&RouteInfo::prefix,
-                                                           prefix("fd00:2::/64"))));
+    EXPECT_THAT(rtnl_.routes,
+                ElementsAre(::testing::Field(&RouteInfo::prefix, prefix("fd00:2::/64"))));
     EXPECT_THAT(rtnl_.addresses, ElementsAre(prefix("10.10.1.1/24")));
     EXPECT_TRUE(setup_.routes().empty()) << "reported once, then forgotten";
 }

@@ -84,7 +84,8 @@ public:
         if (find_route(index, prefix, metric) != routes.end()) {
             return fail(EEXIST);
         }
-        routes.push_back(RouteInfo{index, prefix.network(), metric, 254, ogw_route_protocol, 253, 1});
+        routes.push_back(
+            RouteInfo{index, prefix.network(), metric, 254, ogw_route_protocol, 253, 1});
         return {};
     }
 

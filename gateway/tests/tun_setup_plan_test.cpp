@@ -22,19 +22,19 @@ TEST(TunModeFor, MapsGatewayModes) {
 }
 
 TEST(PlanRoutes, InstallsInConfigurationOrder) {
-    const auto plan = plan_routes({prefix("10.10.1.1/24")},
-                                  {route("10.10.3.0/24", "c"), route("fd00:2::/64", "b"),
-                                   route("0.0.0.0/0", "a")});
-    EXPECT_EQ(plan.install, (std::vector<Route>{route("10.10.3.0/24", "c"),
-                                                route("fd00:2::/64", "b"),
-                                                route("0.0.0.0/0", "a")}));
+    const auto plan = plan_routes(
+        {prefix("10.10.1.1/24")},
+        {route("10.10.3.0/24", "c"), route("fd00:2::/64", "b"), route("0.0.0.0/0", "a")});
+    EXPECT_EQ(plan.install,
+              (std::vector<Route>{route("10.10.3.0/24", "c"), route("fd00:2::/64", "b"),
+                                  route("0.0.0.0/0", "a")}));
     EXPECT_TRUE(plan.skipped.empty());
 }
 
 TEST(PlanRoutes, SkipsTheConnectedPrefixOfAnAddress) {
-    const auto plan = plan_routes({prefix("10.10.1.1/24"), prefix("fd00:1::1/64")},
-                                  {route("10.10.1.0/24", "b"), route("fd00:1::/64", "b"),
-                                   route("10.10.1.0/25", "c")});
+    const auto plan = plan_routes(
+        {prefix("10.10.1.1/24"), prefix("fd00:1::1/64")},
+        {route("10.10.1.0/24", "b"), route("fd00:1::/64", "b"), route("10.10.1.0/25", "c")});
     EXPECT_EQ(plan.install, std::vector<Route>{route("10.10.1.0/25", "c")});
     ASSERT_EQ(plan.skipped.size(), 2U);
     EXPECT_EQ(plan.skipped[0].route, route("10.10.1.0/24", "b"));

@@ -143,9 +143,9 @@ Result<void> Rtnl::transact(std::span<const std::byte> request, const OnMessage&
             return unexpected(Error::last(""));
         }
         errno = 0;
-        const int r = mnl_cb_run2(answer_.data(), static_cast<std::size_t>(n), header.nlmsg_seq,
-                                  portid_, on_data, &exchange, control.data(),
-                                  static_cast<unsigned>(control.size()));
+        const int r =
+            mnl_cb_run2(answer_.data(), static_cast<std::size_t>(n), header.nlmsg_seq, portid_,
+                        on_data, &exchange, control.data(), static_cast<unsigned>(control.size()));
         if (r == MNL_CB_STOP) {
             dirty_ = false;
             return {};
@@ -173,8 +173,8 @@ Result<void> Rtnl::dump(BuildDump build, const OnMessage& on_message,
 
 Result<void> Rtnl::set_link(int ifindex, std::optional<std::uint32_t> mtu, bool up) {
     if (auto r = transact(build_set_link(request_, next_seq(), ifindex, mtu, up), nullptr); !r) {
-        return unexpected(describe(r.error(), "set link " + link_name(ifindex) + mtu_text(mtu) +
-                                                  (up ? " up" : " down")));
+        return unexpected(describe(
+            r.error(), "set link " + link_name(ifindex) + mtu_text(mtu) + (up ? " up" : " down")));
     }
     return {};
 }
@@ -199,8 +199,8 @@ Result<LinkInfo> Rtnl::link_info(int ifindex) {
 Result<void> Rtnl::add_address(int ifindex, const IpPrefix& address) {
     const auto request = build_address(request_, next_seq(), RtnlOp::add, ifindex, address);
     if (auto r = transact(request, nullptr); !r) {
-        return unexpected(describe(r.error(), "add address " + address.to_string() + " to " +
-                                                  link_name(ifindex)));
+        return unexpected(describe(
+            r.error(), "add address " + address.to_string() + " to " + link_name(ifindex)));
     }
     return {};
 }
@@ -208,8 +208,8 @@ Result<void> Rtnl::add_address(int ifindex, const IpPrefix& address) {
 Result<void> Rtnl::del_address(int ifindex, const IpPrefix& address) {
     const auto request = build_address(request_, next_seq(), RtnlOp::remove, ifindex, address);
     if (auto r = transact(request, nullptr); !r) {
-        return unexpected(describe(r.error(), "remove address " + address.to_string() +
-                                                  " from " + link_name(ifindex)));
+        return unexpected(describe(
+            r.error(), "remove address " + address.to_string() + " from " + link_name(ifindex)));
     }
     return {};
 }
@@ -219,7 +219,7 @@ Result<std::vector<AddressInfo>> Rtnl::list_addresses(int ifindex) {
     const auto keep = [&addresses, ifindex](std::span<const std::byte> message) {
         auto address = parse_address(message);
         if (address && address->ifindex == ifindex) {
-            addresses.push_back(std::move(*address));
+            addresses.push_back(*address);
         }
     };
     if (auto r = dump(build_address_dump, keep, [&addresses] { addresses.clear(); }); !r) {
@@ -232,8 +232,8 @@ Result<void> Rtnl::add_route(int ifindex, const IpPrefix& prefix,
                              std::optional<std::uint32_t> metric) {
     const RouteSpec spec{ifindex, prefix, metric, ogw_route_protocol};
     if (auto r = transact(build_route(request_, next_seq(), RtnlOp::add, spec), nullptr); !r) {
-        return unexpected(describe(r.error(), "add route " + prefix.network().to_string() +
-                                                  " dev " + link_name(ifindex)));
+        return unexpected(describe(
+            r.error(), "add route " + prefix.network().to_string() + " dev " + link_name(ifindex)));
     }
     return {};
 }
@@ -241,8 +241,7 @@ Result<void> Rtnl::add_route(int ifindex, const IpPrefix& prefix,
 Result<void> Rtnl::del_route(int ifindex, const IpPrefix& prefix,
                              std::optional<std::uint32_t> metric) {
     const RouteSpec spec{ifindex, prefix, metric, ogw_route_protocol};
-    if (auto r = transact(build_route(request_, next_seq(), RtnlOp::remove, spec), nullptr);
-        !r) {
+    if (auto r = transact(build_route(request_, next_seq(), RtnlOp::remove, spec), nullptr); !r) {
         return unexpected(describe(r.error(), "remove route " + prefix.network().to_string() +
                                                   " dev " + link_name(ifindex)));
     }
@@ -254,12 +253,12 @@ Result<std::vector<RouteInfo>> Rtnl::list_routes(std::uint8_t protocol) {
     const auto keep = [&routes, protocol](std::span<const std::byte> message) {
         auto route = parse_route(message);
         if (route && route->protocol == protocol && route->table == RT_TABLE_MAIN) {
-            routes.push_back(std::move(*route));
+            routes.push_back(*route);
         }
     };
     if (auto r = dump(build_route_dump, keep, [&routes] { routes.clear(); }); !r) {
-        return unexpected(describe(r.error(), "list routes of protocol " +
-                                                  std::to_string(unsigned{protocol})));
+        return unexpected(
+            describe(r.error(), "list routes of protocol " + std::to_string(unsigned{protocol})));
     }
     return routes;
 }

@@ -88,8 +88,8 @@ const nlmsghdr* as_message(std::span<const std::byte> message) {
         return nullptr;
     }
     const auto* nlh = static_cast<const nlmsghdr*>(static_cast<const void*>(message.data()));
-    const auto size = static_cast<int>(std::min<std::size_t>(message.size(), INT_MAX));
-    if (!mnl_nlmsg_ok(nlh, size)) {
+    // Not mnl_nlmsg_ok: it compares nlmsg_len as an int, so 2 GiB and more pass.
+    if (nlh->nlmsg_len < sizeof(nlmsghdr) || nlh->nlmsg_len > message.size()) {
         return nullptr;
     }
     return nlh;
@@ -181,9 +181,8 @@ bool LinkInfo::up() const {
     return (flags & IFF_UP) != 0;
 }
 
-std::span<const std::byte> build_set_link(std::span<std::byte> buf, std::uint32_t seq,
-                                          int ifindex, std::optional<std::uint32_t> mtu,
-                                          bool up) {
+std::span<const std::byte> build_set_link(std::span<std::byte> buf, std::uint32_t seq, int ifindex,
+                                          std::optional<std::uint32_t> mtu, bool up) {
     Writer w(buf, RTM_NEWLINK, request_ack, seq);
     auto* ifi = w.header<ifinfomsg>();
     if (ifi == nullptr) {
@@ -211,8 +210,8 @@ std::span<const std::byte> build_get_link(std::span<std::byte> buf, std::uint32_
     return w.done();
 }
 
-std::span<const std::byte> build_address(std::span<std::byte> buf, std::uint32_t seq,
-                                         RtnlOp op, int ifindex, const IpPrefix& address) {
+std::span<const std::byte> build_address(std::span<std::byte> buf, std::uint32_t seq, RtnlOp op,
+                                         int ifindex, const IpPrefix& address) {
     const bool add = op == RtnlOp::add;
     Writer w(buf, add ? RTM_NEWADDR : RTM_DELADDR, add ? create_exclusive : request_ack, seq);
     auto* ifa = w.header<ifaddrmsg>();

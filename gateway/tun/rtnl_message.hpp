@@ -66,17 +66,16 @@ struct RtnlAck {
 };
 
 // RTM_NEWLINK: sets IFF_UP (or clears it), and the MTU when given.
-std::span<const std::byte> build_set_link(std::span<std::byte> buf, std::uint32_t seq,
-                                          int ifindex, std::optional<std::uint32_t> mtu, bool up);
+std::span<const std::byte> build_set_link(std::span<std::byte> buf, std::uint32_t seq, int ifindex,
+                                          std::optional<std::uint32_t> mtu, bool up);
 // RTM_GETLINK for one link; acked, so the reply ends with an NLMSG_ERROR of 0.
-std::span<const std::byte> build_get_link(std::span<std::byte> buf, std::uint32_t seq,
-                                          int ifindex);
+std::span<const std::byte> build_get_link(std::span<std::byte> buf, std::uint32_t seq, int ifindex);
 // RTM_NEWADDR (exclusive) or RTM_DELADDR. The address keeps its host bits: 10.10.1.1/24 gives
 // the link 10.10.1.1 and the kernel a connected route for 10.10.1.0/24. IPv4 carries IFA_LOCAL
 // and IFA_ADDRESS alike (different values would make IFA_ADDRESS a point-to-point peer);
 // IPv6 carries IFA_ADDRESS and IFA_F_NODAD, as a TUN link has no neighbours to ask.
-std::span<const std::byte> build_address(std::span<std::byte> buf, std::uint32_t seq,
-                                         RtnlOp op, int ifindex, const IpPrefix& address);
+std::span<const std::byte> build_address(std::span<std::byte> buf, std::uint32_t seq, RtnlOp op,
+                                         int ifindex, const IpPrefix& address);
 // RTM_NEWROUTE (exclusive) or RTM_DELROUTE: main table, scope link, unicast, out of ifindex.
 std::span<const std::byte> build_route(std::span<std::byte> buf, std::uint32_t seq, RtnlOp op,
                                        const RouteSpec& route);
@@ -88,9 +87,9 @@ std::span<const std::byte> build_route_dump(std::span<std::byte> buf, std::uint3
 // The parsers take one message (nlmsghdr and payload, 4-byte aligned, as the kernel delivers
 // them) and return nullopt for another type, a misaligned or a malformed message. Attributes
 // that run past nlmsg_len or have the wrong size are ignored.
-std::optional<LinkInfo> parse_link(std::span<const std::byte> message);          // RTM_NEWLINK
-std::optional<AddressInfo> parse_address(std::span<const std::byte> message);    // RTM_NEWADDR
-std::optional<RouteInfo> parse_route(std::span<const std::byte> message);  // RTM_NEW/DELROUTE
-std::optional<RtnlAck> parse_ack(std::span<const std::byte> message);      // NLMSG_ERROR
+std::optional<LinkInfo> parse_link(std::span<const std::byte> message);        // RTM_NEWLINK
+std::optional<AddressInfo> parse_address(std::span<const std::byte> message);  // RTM_NEWADDR
+std::optional<RouteInfo> parse_route(std::span<const std::byte> message);      // RTM_NEW/DELROUTE
+std::optional<RtnlAck> parse_ack(std::span<const std::byte> message);          // NLMSG_ERROR
 
 }  // namespace ogw::gw

@@ -23,38 +23,38 @@ std::string device_text(std::string_view kind, const std::string& name) {
 
 Error open_error(int err, std::string_view kind, const std::string& name) {
     switch (err) {
-    case ENOENT:
-    case ENODEV:
-    case ENXIO:
-        return Error::from_errno(err, std::string(tun_path) + " is missing: creating " +
-                                          device_text(kind, name) +
-                                          " needs the tun driver (modprobe tun)");
-    case EACCES:
-    case EPERM:
-        return Error::from_errno(err, std::string("cannot open ") + tun_path + ": creating " +
-                                          device_text(kind, name) + " needs CAP_NET_ADMIN");
-    default:
-        return Error::from_errno(err, std::string("open ") + tun_path + " for " +
-                                          device_text(kind, name));
+        case ENOENT:
+        case ENODEV:
+        case ENXIO:
+            return Error::from_errno(err, std::string(tun_path) + " is missing: creating " +
+                                              device_text(kind, name) +
+                                              " needs the tun driver (modprobe tun)");
+        case EACCES:
+        case EPERM:
+            return Error::from_errno(err, std::string("cannot open ") + tun_path + ": creating " +
+                                              device_text(kind, name) + " needs CAP_NET_ADMIN");
+        default:
+            return Error::from_errno(
+                err, std::string("open ") + tun_path + " for " + device_text(kind, name));
     }
 }
 
 Error create_error(int err, std::string_view kind, const std::string& name) {
     switch (err) {
-    case EPERM:
-        return Error::from_errno(err,
-                                 "creating " + device_text(kind, name) + " needs CAP_NET_ADMIN");
-    case EBUSY:
-        return Error::from_errno(err, "device " + name + " exists and is in use");
-    case EINVAL:
-        if (::if_nametoindex(name.c_str()) != 0) {
-            return Error::from_errno(err, "device " + name + " exists and is not a " +
-                                              std::string(kind) + " device");
-        }
-        return Error::from_errno(err, "invalid " + std::string(kind) + " device name '" +
-                                          name + "'");
-    default:
-        return Error::from_errno(err, "creating " + device_text(kind, name));
+        case EPERM:
+            return Error::from_errno(
+                err, "creating " + device_text(kind, name) + " needs CAP_NET_ADMIN");
+        case EBUSY:
+            return Error::from_errno(err, "device " + name + " exists and is in use");
+        case EINVAL:
+            if (::if_nametoindex(name.c_str()) != 0) {
+                return Error::from_errno(err, "device " + name + " exists and is not a " +
+                                                  std::string(kind) + " device");
+            }
+            return Error::from_errno(
+                err, "invalid " + std::string(kind) + " device name '" + name + "'");
+        default:
+            return Error::from_errno(err, "creating " + device_text(kind, name));
     }
 }
 

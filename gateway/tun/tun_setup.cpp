@@ -41,9 +41,12 @@ bool has_ipv6(const GatewayConfig& config) {
 
 std::optional<TunMode> tun_mode_for(GatewayMode mode) {
     switch (mode) {
-    case GatewayMode::tun: return TunMode::tun;
-    case GatewayMode::tap: return TunMode::tap;
-    case GatewayMode::off: return std::nullopt;
+        case GatewayMode::tun:
+            return TunMode::tun;
+        case GatewayMode::tap:
+            return TunMode::tap;
+        case GatewayMode::off:
+            return std::nullopt;
     }
     return std::nullopt;
 }
@@ -72,8 +75,7 @@ SetupReport TunSetup::apply(const GatewayConfig& config, std::optional<std::uint
     SetupReport report;
     if (applied_) {
         report.errors.push_back(Error{make_error_code(errc::bad_state),
-                                      "configure " + rtnl_.link_name(ifindex_) +
-                                          ": done already"});
+                                      "configure " + rtnl_.link_name(ifindex_) + ": done already"});
         return report;
     }
     applied_ = true;

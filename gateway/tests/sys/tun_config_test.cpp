@@ -16,9 +16,9 @@
 namespace ogw::gw {
 namespace {
 
+using test::prefix;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using test::prefix;
 
 class TunConfigSys : public test::NetnsTest {
 protected:
@@ -91,8 +91,7 @@ TEST_F(TunConfigSys, ApplyPutsMtuAddressesAndRoutesOnTheLink) {
     EXPECT_EQ(link->mtu, 1400U);
     EXPECT_TRUE(link->up());
 
-    EXPECT_EQ(addresses(tun_->ifindex()),
-              (std::set<std::string>{"10.10.1.1/24", "fd00:1::1/64"}));
+    EXPECT_EQ(addresses(tun_->ifindex()), (std::set<std::string>{"10.10.1.1/24", "fd00:1::1/64"}));
     auto list = rtnl_->list_addresses(tun_->ifindex());
     ASSERT_TRUE(list);
     for (const AddressInfo& a : *list) {
@@ -135,9 +134,13 @@ TEST_F(TunConfigSys, ClosingTheDeviceRemovesEverything) {
     EXPECT_THAT(report.done.back(), HasSubstr("was gone"));
 }
 
+// As a crashed ogwd would leave them on a persistent device.
 TEST_F(TunConfigSys, StaleRoutesOfTheLinkAreFlushed) {
-    ASSERT_TRUE(rtnl_->add_route(tun_->ifindex(), prefix("10.99.0.0/16"), std::nullopt));
-    ASSERT_TRUE(rtnl_->add_route(tun_->ifindex(), prefix("fd99::/64"), 50));
+    ASSERT_TRUE(rtnl_->set_link(tun_->ifindex(), std::nullopt, true));
+    for (const auto* stale : {"10.99.0.0/16", "fd99::/64"}) {
+        const auto r = rtnl_->add_route(tun_->ifindex(), prefix(stale), 50);
+        ASSERT_TRUE(r) << r.error().message();
+    }
     const SetupReport report = setup_->apply(config(), std::nullopt);
     ASSERT_TRUE(report.ok()) << report.errors.front().message();
     EXPECT_EQ(ogw_routes(), (std::set<std::string>{"10.10.2.0/24 ogwt0", "10.20.0.0/16 ogwt0",
@@ -171,7 +174,8 @@ TEST_F(TunConfigSys, FailureHalfWayIsUndoneByTeardown) {
     ASSERT_TRUE(rtnl_->add_address(tun_->ifindex(), prefix("fd00:1::1/64")));
     const SetupReport report = setup_->apply(config(), std::nullopt);
     ASSERT_EQ(report.errors.size(), 1U);
-    EXPECT_EQ(report.errors[0].message(), "add address fd00:1::1/64 to ogwt0: File exists");
+    EXPECT_EQ(report.errors[0].message(),
+              "add address fd00:1::1/64 to ogwt0 (ipv6: address already assigned): File exists");
     EXPECT_TRUE(setup_->teardown().ok());
     EXPECT_EQ(addresses(tun_->ifindex()), std::set<std::string>{"fd00:1::1/64"})
         << "what was there before stays";

@@ -10,8 +10,8 @@
 namespace ogw::gw {
 namespace {
 
-using ::testing::HasSubstr;
 using test::NetnsTest;
+using ::testing::HasSubstr;
 
 class TunDeviceSys : public NetnsTest {};
 

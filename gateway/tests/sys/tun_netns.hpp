@@ -51,11 +51,12 @@ protected:
 using Packet = std::vector<std::byte>;
 
 // Reads the device until a packet satisfies match (the kernel sends its own IPv6 multicast
-// listener reports and router solicitations as well) or a second passes without one.
+// listener reports and router solicitations as well) or about timeout_ms pass without one.
 inline std::optional<Packet> read_until(TunDevice& device,
-                                        const std::function<bool(const Packet&)>& match) {
+                                        const std::function<bool(const Packet&)>& match,
+                                        int timeout_ms = 1000) {
     std::vector<std::byte> buf(65536);
-    for (int waits = 0; waits < 10;) {
+    for (int waits = 0; waits < timeout_ms / 50;) {
         std::array<std::span<std::byte>, 1> bufs{std::span<std::byte>(buf)};
         std::array<std::size_t, 1> lens{};
         auto n = device.read_batch(bufs, lens);
@@ -65,7 +66,7 @@ inline std::optional<Packet> read_until(TunDevice& device,
         }
         if (*n == 0) {
             pollfd pfd{device.fd(), POLLIN, 0};
-            ::poll(&pfd, 1, 100);
+            ::poll(&pfd, 1, 50);
             ++waits;
             continue;
         }

@@ -13,8 +13,8 @@
 namespace ogw::gw {
 namespace {
 
-using ::testing::HasSubstr;
 using test::prefix;
+using ::testing::HasSubstr;
 
 class TunRtnlSys : public test::NetnsTest {
 protected:
@@ -68,12 +68,18 @@ TEST_F(TunRtnlSys, ErrorNamesTheObjectAndTheDevice) {
 
     const auto address = rtnl_->del_address(ifindex(), prefix("10.10.9.1/24"));
     ASSERT_FALSE(address);
-    EXPECT_THAT(address.error().message(),
-                HasSubstr("remove address 10.10.9.1/24 from ogwt0"));
+    EXPECT_THAT(address.error().message(), HasSubstr("remove address 10.10.9.1/24 from ogwt0"));
 
     const auto link = rtnl_->link_info(4242);
     ASSERT_FALSE(link);
     EXPECT_EQ(link.error().message(), "get link ifindex 4242: No such device");
+}
+
+TEST_F(TunRtnlSys, RouteOnADownLinkIsRefused) {
+    const auto r = rtnl_->add_route(ifindex(), prefix("10.10.9.0/24"), std::nullopt);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::errc::network_down);
+    EXPECT_THAT(r.error().message(), HasSubstr("add route 10.10.9.0/24 dev ogwt0"));
 }
 
 TEST_F(TunRtnlSys, ErrorCarriesTheKernelsExplanation) {
@@ -89,7 +95,9 @@ TEST_F(TunRtnlSys, SocketStaysUsableAfterErrors) {
         EXPECT_FALSE(rtnl_->del_route(ifindex(), prefix("10.10.9.0/24"), std::nullopt));
         EXPECT_FALSE(rtnl_->link_info(4242));
     }
-    ASSERT_TRUE(rtnl_->add_route(ifindex(), prefix("10.10.9.0/24"), 7));
+    ASSERT_TRUE(rtnl_->set_link(ifindex(), std::nullopt, true));
+    const auto added = rtnl_->add_route(ifindex(), prefix("10.10.9.0/24"), 7);
+    ASSERT_TRUE(added) << added.error().message();
     const auto routes = rtnl_->list_routes(ogw_route_protocol);
     ASSERT_TRUE(routes);
     ASSERT_EQ(routes->size(), 1U);
@@ -103,8 +111,8 @@ TEST_F(TunRtnlSys, LongDumps) {
     ASSERT_TRUE(rtnl_->set_link(ifindex(), std::nullopt, true));
     constexpr int count = 600;
     for (int i = 0; i < count; ++i) {
-        const std::string text = "10." + std::to_string(100 + i / 256) + "." +
-                                 std::to_string(i % 256) + ".0/24";
+        const std::string text =
+            "10." + std::to_string(100 + i / 256) + "." + std::to_string(i % 256) + ".0/24";
         ASSERT_TRUE(rtnl_->add_route(ifindex(), prefix(text), std::nullopt)) << text;
     }
     const auto routes = rtnl_->list_routes(ogw_route_protocol);
