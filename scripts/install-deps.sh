@@ -9,7 +9,8 @@ set -euo pipefail
 build_pkgs=(g++ cmake ninja-build pkg-config libmnl-dev libsodium-dev
             libboost-program-options-dev libcli11-dev libgtest-dev googletest)
 run_pkgs=(iproute2 iputils-ping iperf3 socat curl python3 procps)
-test_pkgs=(clang libclang-rt-14-dev tcpdump)
+test_pkgs=(clang libclang-rt-14-dev tcpdump python3-jsonschema
+           dpkg-dev file lintian rpm rpmlint systemd)
 
 wanted=("${build_pkgs[@]}")
 case "${1:-build}" in
