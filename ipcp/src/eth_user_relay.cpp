@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include <ipcp/eth_user_relay.hpp>
 
+#include <ogw/errno.h>
+
 namespace ogw::ipcp {
 
 using flow::FlowState;
@@ -17,7 +19,9 @@ void EthUserRelay::on_flow_state(Eid eid, std::uint64_t tag, FlowState from, Flo
         if (it != allocating_.end()) {
             const Target target = it->second;
             allocating_.erase(it);
-            if (to == FlowState::closed && alloc_result != 0 && on_alloc_failed_) {
+            // -EFLOWPEER: cancelled here, or deallocated by a peer that was reached.
+            if (to == FlowState::closed && alloc_result != 0 && alloc_result != -EFLOWPEER &&
+                on_alloc_failed_) {
                 on_alloc_failed_(target.name, target.to, alloc_result);
             }
         }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Sits between a shim engine and its user (the node): passes every upcall on unchanged and
-// reports each allocation that failed, with the name and address it was made to. The Ethernet
-// shim uses it to forget a resolved address that did not work, so the next allocation to the
-// name queries the layer again.
+// reports each allocation that failed for a reason that may lie with the address (no reply in
+// time, a refusal), with the name and address it was made to; not one cancelled by its owner
+// or deallocated by the peer (-EFLOWPEER), which was reached. The Ethernet shim uses it to
+// forget a resolved address that did not work, so the next allocation to the name queries the
+// layer again.
 #pragma once
 
 #include <ipcp/shim_engine.hpp>

@@ -213,7 +213,7 @@ void EthIpcp::flush() {
     counters_.tx_errors += r.errors;
     if (r.dropped != 0) {
         OGW_LOG_RATELIMITED(debug, log_tag_)
-            << "socket buffer full: dropped " << r.dropped << " frames";
+            << "socket buffer full or device busy: dropped " << r.dropped << " frames";
     }
     if (r.errors != 0) {
         if (r.last_error == ENETDOWN || r.last_error == ENXIO) {

@@ -158,8 +158,8 @@ std::size_t udp_max_payload(std::uint32_t mtu, IpAddress::Family family) {
 // ------------------------------------------------------------------------- send batch
 
 UdpTxBatch::UdpTxBatch(IpAddress::Family family)
-    : name_length_(static_cast<socklen_t>(family == IpAddress::Family::v4 ? sizeof(sockaddr_in)
-                                                                          : sizeof(sockaddr_in6))) {}
+    : name_length_(static_cast<socklen_t>(
+          family == IpAddress::Family::v4 ? sizeof(sockaddr_in) : sizeof(sockaddr_in6))) {}
 
 bool UdpTxBatch::set_next_destination(const PeerAddress& to) {
     return !full() && udp_sockaddr(to, names_[batch_.size()]) == name_length_;

@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# 1,000 oping round trips over the Ethernet shim without loss; the name is resolved by
+# broadcast, the round trips go through the eth IPCP.
+#
+#   ns a                                     ns b
+#   oping -n oping -c 1000 -i 1ms            oping -l
+#      |  OGW_SOCKET                            |  OGW_SOCKET
+#   ogwd a  [ipcp.lan] eth dev veth-b        ogwd b  [ipcp.lan] eth dev veth-a
+#      |                                        |
+#   veth-b <------------------ veth ------> veth-a
+#
+# timeout: 120
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=../lib/netns.sh
+source "$(dirname "$0")/../lib/netns.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib/eth.sh
+source "$(dirname "$0")/../lib/eth.sh"
+
+require_root
+require_bin "$OGWD" "$OGW" "$OPING"
+
+make_ns a b
+link_ns a b
+write_eth_config a veth-b
+write_eth_config b veth-a
+start_ogwd a
+start_ogwd b
+
+start_bg server b 100 "$OPING" -l
+wait_line server '^oping server: serving oping\.$' 5000 >/dev/null
+out="$TEST_DIR/oping.log"
+rc=0
+in_ns a timeout 60 "$OPING" -n oping -c 1000 -i 1ms >"$out" 2>&1 || rc=$?
+tail -n 4 "$out" >&2
+expect_rc 0 "$rc" "oping exit status"
+summary=$(grep -E ' packets transmitted, ' "$out" || true)
+expect_match '^1000 packets transmitted, 1000 received, 0% packet loss' "$summary" "oping summary"
+expect_eq 1000 "$(grep -cE '^[0-9]+ bytes from oping: seq=[0-9]+ time=' "$out")" "reply lines"
+rx=$(ipcp_field b rx_datagrams)
+((rx >= 1000)) || fail "b's [ipcp.lan] received $rx frames, expected >= 1000"
+ok "b's [ipcp.lan] received $rx frames"
+expect_eq 0 "$(ipcp_field b drops_total)" "b's drops"
+
+pass
