@@ -1,90 +1,78 @@
 // SPDX-License-Identifier: BSD-3-Clause
+// Human output of the gateway's commands: sessions, peers, stats.
 #include "render.hpp"
 
-#include <sstream>
+#include "fields.hpp"
+#include "table.hpp"
 
 namespace ogw::cli {
 namespace {
 
+// "10.1.0.2:5000", "[fd01::2]:5000"; the bare address when the port is 0.
 std::string endpoint(const json::Value& s, std::string_view addr, std::string_view port) {
     const std::string a = field(s, addr);
     const std::string p = field(s, port);
-    const bool v6 = a.find(':') != std::string::npos;
-    if (p == "0") {
+    if (p == "0" || p == "-") {
         return a;
     }
-    return v6 ? "[" + a + "]:" + p : a + ":" + p;
+    return a.find(':') != std::string::npos ? "[" + a + "]:" + p : a + ":" + p;
 }
 
-// The members of an object of counters, "name value" per line, zero ones left out.
-void counters(std::ostringstream& out, const json::Value* obj, const char* title) {
-    out << title << ":";
-    bool any = false;
+// "title:" and then "  name value" per non-zero member of an object of counters.
+std::string counters(const json::Value* obj, const char* title) {
+    std::vector<Row> rows;
     if (obj != nullptr && obj->is_object()) {
         for (const auto& [key, value] : obj->as_object()) {
-            if (value.is_number() && json::dump(value) != "0") {
-                out << "\n  " << key << " " << json::dump(value);
-                any = true;
+            if (value.is_number() && !(value.is_integer() && value.as_int() == 0)) {
+                rows.push_back({"  " + key, json::dump(value)});
             }
         }
     }
-    out << (any ? "\n" : " none\n");
+    return std::string(title) + (rows.empty() ? ": none\n" : ":\n" + columns(rows));
 }
 
 }  // namespace
 
-std::string render_sessions(const json::Value& sessions) {
+std::string render_sessions(const json::Value& sessions, const Style& style) {
     std::vector<Row> rows;
-    for (const auto& s : sessions.as_array()) {
+    for (const auto& s : items_of(sessions)) {
+        const std::string state = field(s, "state");
         rows.push_back({field(s, "id"), field(s, "proto"), endpoint(s, "src", "sport"),
                         endpoint(s, "dst", "dport"), field(s, "peer"), field(s, "flow_id"),
-                        field(s, "state"), ms_field(s, "age_ms"), ms_field(s, "idle_ms"),
-                        bytes_field(s, "tx_bytes"), bytes_field(s, "rx_bytes")});
+                        style.paint(state, colour_of_state(state)), field(s, "opened_by"),
+                        ms_field(s, "age_ms"), ms_field(s, "idle_ms"), bytes_field(s, "tx_bytes"),
+                        bytes_field(s, "rx_bytes")});
     }
-    return table({"ID", "PROTO", "SOURCE", "DESTINATION", "PEER", "FLOW", "STATE", "AGE", "IDLE",
-                  "TX", "RX"},
-                 rows);
+    return table({"ID", "PROTO", "SOURCE", "DESTINATION", "PEER", "FLOW", "STATE", "OPENED BY",
+                  "AGE", "IDLE", "TX", "RX"},
+                 rows, style);
 }
 
-std::string render_peers(const json::Value& peers) {
+std::string render_peers(const json::Value& peers, const Style& style) {
     std::vector<Row> rows;
-    for (const auto& p : peers.as_array()) {
-        std::string prefixes;
-        if (const json::Value* list = p.find("prefixes"); list != nullptr && list->is_array()) {
-            for (const auto& prefix : list->as_array()) {
-                prefixes += (prefixes.empty() ? "" : ",") + text_of(prefix);
-            }
-        }
-        std::string rtt = "-";
-        if (const json::Value* r = p.find("rtt_ms"); r != nullptr && r->is_number()) {
-            std::ostringstream v;
-            v.precision(3);
-            v << r->as_double() << " ms";
-            rtt = v.str();
-        }
-        rows.push_back({field(p, "name"), field(p, "ipcp"), field(p, "address"), prefixes,
-                        field(p, "flows"), field(p, "sessions"), ms_field(p, "last_heard_ms"),
-                        rtt});
+    for (const auto& p : items_of(peers)) {
+        rows.push_back({field(p, "name"), field(p, "ipcp"), field(p, "address"),
+                        list_field(p, "prefixes", ","), field(p, "flows"), field(p, "sessions"),
+                        ago_field(p, "last_heard_ms"), rtt_field(p, "rtt_ms")});
     }
     return table({"NAME", "IPCP", "ADDRESS", "PREFIXES", "FLOWS", "SESSIONS", "LAST HEARD", "RTT"},
-                 rows);
+                 rows, style);
 }
 
-std::string render_stats(const json::Value& s) {
-    std::ostringstream out;
-    out << "sessions opened:     " << field(s, "sessions_opened") << '\n'
-        << "sessions active:     " << field(s, "sessions_active") << '\n'
-        << "flows allocated:     " << field(s, "flows_allocated") << '\n'
-        << "flow alloc failures: " << field(s, "flow_alloc_failures") << '\n'
-        << "tun rx:              " << field(s, "tun_rx_packets") << " packets, "
-        << bytes_field(s, "tun_rx_bytes") << '\n'
-        << "tun tx:              " << field(s, "tun_tx_packets") << " packets, "
-        << bytes_field(s, "tun_tx_bytes") << '\n'
-        << "tcp resets sent:     " << field(s, "tcp_resets_sent") << '\n'
-        << "icmp errors sent:    " << field(s, "icmp_errors_sent") << '\n';
-    counters(out, s.find("teardowns"), "teardowns");
-    counters(out, s.find("drops"), "drops");
-    return out.str();
+std::string render_stats(const json::Value& s, const Style& /*style*/) {
+    const std::vector<Row> rows = {
+        {"sessions opened:", field(s, "sessions_opened")},
+        {"sessions active:", field(s, "sessions_active")},
+        {"flows allocated:", field(s, "flows_allocated")},
+        {"flow alloc failures:", field(s, "flow_alloc_failures")},
+        {"tun received:", traffic_field(s, "tun_rx_packets", "tun_rx_bytes")},
+        {"tun sent:", traffic_field(s, "tun_tx_packets", "tun_tx_bytes")},
+        {"tcp resets sent:", field(s, "tcp_resets_sent")},
+        {"icmp errors sent:", field(s, "icmp_errors_sent")},
+        {"mss clamped:", field(s, "mss_clamped")},
+    };
+    return columns(rows) + counters(s.find("teardowns"), "teardowns") +
+           counters(s.find("drops"), "drops");
 }
 
 }  // namespace ogw::cli

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# The demo: two TUN gateways in network namespaces carrying real traffic.
+# The demo: two ogwd in network namespaces: the seed scenario (oecho) over the UDP shim, then
+# their TUN gateways carrying real traffic.
 #
 #   ns west                                         ns east
 #   ogwd "west"  [ipcp.wan] udp 192.0.2.1:3435 ---- ogwd "east"  [ipcp.wan] udp 192.0.2.2:3435
@@ -20,7 +21,7 @@ root=$(pwd)
 build=${BUILD_DIR:-build-demo}
 echo "== building ogw ($build)"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOGW_TESTS=OFF >/dev/null
-cmake --build "$build" -j "$(nproc)" --target ogwd ogw >/dev/null
+cmake --build "$build" -j "$(nproc)" --target ogwd ogw oecho >/dev/null
 
 OGWD=$root/$build/gateway/ogwd
 OGW=$root/$build/cli/ogw
@@ -72,6 +73,7 @@ type = udp
 layer = wan
 bind = $2:3435
 peer = $3 $4:3435
+peer = oecho $4:3435
 
 [gateway]
 mode = tun
@@ -124,6 +126,16 @@ sleep 0.3
 in_w ip -brief addr show ogw0
 in_e ip -brief addr show ogw0
 cli west ipcps
+
+step "the seed scenario over the UDP shim: oecho -l on east, oecho on west"
+OECHO=$root/$build/tools/oecho
+ip netns exec "$E" env OGW_SOCKET="$work/$E.sock" "$OECHO" -l >"$work/oecho-server.log" 2>&1 &
+pids+=($!); disown
+for _ in $(seq 100); do grep -q 'Starting the server' "$work/oecho-server.log" && break; sleep 0.05; done
+t0=$(date +%s%3N)
+ip netns exec "$W" env OGW_SOCKET="$work/$W.sock" timeout 10 "$OECHO" 2>&1 |
+    while IFS= read -r line; do echo "+$(($(date +%s%3N) - t0)) ms  $line"; done || true
+echo "(the server deallocated after its echo: the client's read fails with -EFLOWPEER at once)"
 
 step "ping through the tunnel (IPv4 and IPv6)"
 in_w ping -c 3 -i 0.2 10.77.0.2

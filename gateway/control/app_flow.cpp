@@ -5,6 +5,7 @@
 #include <flowlib/sys/unix_socket.hpp>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -144,6 +145,15 @@ void AppFlow::on_socket(std::uint32_t events) {
     }
 }
 
+namespace {
+
+bool peer_closed(int fd) {
+    pollfd p{fd, POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP)) != 0;
+}
+
+}  // namespace
+
 void AppFlow::read_from_app(std::uint32_t events) {
     NodeFlow* flow = node_.find(flow_id_);
     if (flow == nullptr) {
@@ -161,8 +171,14 @@ void AppFlow::read_from_app(std::uint32_t events) {
             }
             break;  // an error: treat as the application gone
         }
-        if (n == 0 && (events & (EPOLLHUP | EPOLLRDHUP)) != 0) {
-            break;  // end of file
+        if (n == 0) {
+            // On a seqpacket socket 0 is an empty message or the end of file; the end may
+            // come after this wakeup's events were taken, so ask the socket.
+            if ((events & (EPOLLHUP | EPOLLRDHUP)) != 0 || peer_closed(fd_.get())) {
+                events |= EPOLLHUP;
+                break;
+            }
+            continue;  // an empty message carries nothing: not sent
         }
         const auto size = static_cast<std::size_t>(n);
         if (size > slot.size() - hdr) {

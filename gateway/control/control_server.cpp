@@ -518,7 +518,7 @@ void ControlServer::op_flows(Connection& c, std::uint64_t request, const json::V
 }
 
 void ControlServer::op_flow_show(Connection& c, std::uint64_t request, const json::Value& req) {
-    const auto id = req.get_uint("id");
+    const auto id = req.get_uint("flow_id");
     NodeFlow* flow = id ? node_.find(*id) : nullptr;
     if (flow == nullptr) {
         c.reply_error(request, -ENOENT, "no flow with id " + (id ? std::to_string(*id) : "?"));
@@ -529,7 +529,7 @@ void ControlServer::op_flow_show(Connection& c, std::uint64_t request, const jso
 
 void ControlServer::op_flow_dealloc(Connection& c, std::uint64_t request,
                                     const json::Value& req) {
-    const auto id = req.get_uint("id");
+    const auto id = req.get_uint("flow_id");
     NodeFlow* flow = id ? node_.find(*id) : nullptr;
     if (flow == nullptr) {
         c.reply_error(request, -ENOENT, "no flow with id " + (id ? std::to_string(*id) : "?"));

@@ -23,26 +23,31 @@ json::Value flow_view(const NodeFlow& flow, Instant now, bool with_timeline) {
         {"remote_eid", rec != nullptr ? rec->remote_eid : 0U},
         {"state", std::string(flow::to_string(flow.state()))},
     };
-    if (rec == nullptr) {
-        return v;
-    }
-    const qosspec_t& qos = rec->fsm.qos();
+    // A flow still being resolved has no record yet: its fields are what was asked for, zero
+    // counters and no peer.
+    static const ipcp::FlowCounters no_counters;
+    const ipcp::FlowCounters& c = rec != nullptr ? rec->counters : no_counters;
+    const Instant created = rec != nullptr        ? rec->created
+                            : flow.timeline.empty() ? now
+                                                    : flow.timeline.front().first;
+    const qosspec_t& qos = rec != nullptr ? rec->fsm.qos() : flow.requested_qos;
     v["qos"] = json::Object{{"cube", std::string(flow::cube_name(qos))},
                             {"timeout_ms", qos.timeout}};
     v["owner"] = flow.gateway_owned ? json::Value("gateway") : json::Value(flow.owner_pid);
     v["session_id"] = flow.session_id ? json::Value(*flow.session_id) : json::Value(nullptr);
-    v["age_ms"] = ms_since(rec->created, now);
-    v["idle_rx_ms"] = ms_since(rec->fsm.last_received(), now);
-    v["idle_tx_ms"] = ms_since(rec->fsm.last_sent(), now);
-    v["rx_packets"] = rec->counters.rx_packets;
-    v["rx_bytes"] = rec->counters.rx_bytes;
-    v["tx_packets"] = rec->counters.tx_packets;
-    v["tx_bytes"] = rec->counters.tx_bytes;
-    v["drops"] = rec->counters.drops;
-    v["keepalives_sent"] = rec->counters.keepalives_sent;
-    v["keepalives_received"] = rec->counters.keepalives_received;
-    v["peer_address"] = flow.ipcp->format(rec->peer);
-    const auto srtt = rec->fsm.srtt();
+    v["age_ms"] = ms_since(created, now);
+    v["idle_rx_ms"] = ms_since(rec != nullptr ? rec->fsm.last_received() : created, now);
+    v["idle_tx_ms"] = ms_since(rec != nullptr ? rec->fsm.last_sent() : created, now);
+    v["rx_packets"] = c.rx_packets;
+    v["rx_bytes"] = c.rx_bytes;
+    v["tx_packets"] = c.tx_packets;
+    v["tx_bytes"] = c.tx_bytes;
+    v["drops"] = c.drops;
+    v["keepalives_sent"] = c.keepalives_sent;
+    v["keepalives_received"] = c.keepalives_received;
+    v["peer_address"] = rec != nullptr ? json::Value(flow.ipcp->format(rec->peer))
+                                       : json::Value(nullptr);
+    const auto srtt = rec != nullptr ? rec->fsm.srtt() : std::nullopt;
     v["rtt_ms"] = srtt ? json::Value(std::chrono::duration<double, std::milli>(*srtt).count())
                        : json::Value(nullptr);
     if (with_timeline) {
@@ -52,7 +57,8 @@ json::Value flow_view(const NodeFlow& flow, Instant now, bool with_timeline) {
                                             {"state", std::string(flow::to_string(state))}});
         }
         v["timeline"] = std::move(timeline);
-        v["max_sdu"] = flow.ipcp->engine().max_sdu();
+        v["max_sdu"] = flow.ipcp != nullptr ? json::Value(flow.ipcp->engine().max_sdu())
+                                            : json::Value(nullptr);
     }
     return v;
 }

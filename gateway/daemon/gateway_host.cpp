@@ -122,7 +122,7 @@ void GatewayHost::add_control_ops(ControlServer& control) {
     });
     control.add_op("session_kill",
                    [this](Connection& c, std::uint64_t request, const json::Value& req) {
-                       const auto id = req.get_uint("id");
+                       const auto id = req.get_uint("session_id");
                        if (!id || !gateway_->kill_session(*id)) {
                            c.reply_error(request, -ENOENT,
                                          "no session with id " +

@@ -89,6 +89,7 @@ std::uint64_t Node::alloc(const std::string& dst_name, const qosspec_t& qos, Dur
                           std::span<const std::byte> first_sdu) {
     NodeFlow& flow = new_flow(nullptr);  // resolving: no IPCP yet
     flow.remote_name = dst_name;
+    flow.requested_qos = qos;
     flow.owner = owner;
     flow.owner_pid = owner_pid;
     flow.gateway_owned = owner_pid == 0;
@@ -282,7 +283,9 @@ void Node::on_flow_state(ipcp::Ipcp&, ipcp::Eid, std::uint64_t id, FlowState fro
         return;
     }
     NodeFlow& flow = *it->second;
-    flow.timeline.emplace_back(now(), to);
+    if (flow.timeline.empty() || flow.timeline.back().second != to) {
+        flow.timeline.emplace_back(now(), to);
+    }
     OGW_LOG(debug, "node") << "flow " << id << ": " << flow::to_string(from) << " -> "
                            << flow::to_string(to);
 

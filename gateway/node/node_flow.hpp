@@ -38,6 +38,7 @@ struct NodeFlow {
     bool gateway_owned = false;
     pid_t owner_pid = 0;
     std::optional<std::uint64_t> session_id;
+    qosspec_t requested_qos{};  // allocated here: what the owner asked for
     std::vector<std::pair<Instant, flow::FlowState>> timeline;
     std::vector<std::byte> deferred_first;  // a first SDU too big to ride on the request
     bool closed = false;

@@ -161,7 +161,11 @@ gw_iperf_udp() {
         -t "$secs" -J 2>&1) || fail "iperf3 UDP $from -> $dst: $(tail -n 20 <<<"$out")"
     lost=$(json_get "$out" 'd["end"]["sum"]["lost_percent"]')
     json_get "$out" 'd["end"]["sum"]["packets"] > 0 and d["end"]["sum"]["lost_percent"] < 1.0' |
-        grep -qx true || fail "iperf3 UDP $from -> $dst at $rate: $lost % lost (limit 1 %)"
+        grep -qx true || fail "iperf3 UDP $from -> $dst at $rate: $lost % lost (limit 1 %);
+drops on ga: $(gw_stat ga 'st["drops"]') ipcps: $(json_get "$(ogw_json ga ipcps)" '[i["drops"] for i in d["ipcps"]]')
+drops on gb: $(gw_stat gb 'st["drops"]') ipcps: $(json_get "$(ogw_json gb ipcps)" '[i["drops"] for i in d["ipcps"]]')
+ogw0 on ga: $(ip -n "$(ns_name ga)" -s link show ogw0 | tr -s ' ' | tr '\n' ' ')
+ogw0 on gb: $(ip -n "$(ns_name gb)" -s link show ogw0 | tr -s ' ' | tr '\n' ' ')"
     ok "iperf3 UDP $from -> $dst at $rate for $secs s: $lost % lost"
     wait_bg "iperf-u-$secs-$dst" 10 || true
 }

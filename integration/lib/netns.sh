@@ -100,6 +100,7 @@ _package_of() {
         ip|ss|bridge|tc) echo iproute2 ;;
         ping) echo iputils-ping ;;
         python3|*/python3) echo python3 ;;
+        jsonschema) echo python3-jsonschema ;;
         timeout|stdbuf|mktemp|date) echo coreutils ;;
         iperf3) echo iperf3 ;;
         socat) echo socat ;;
