@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "control/connection.hpp"
 
+#include <flowlib/log.hpp>
 #include <flowlib/version.hpp>
 
 namespace ogw::gw {
 namespace {
 
 constexpr std::size_t chunk_items = 256;
+// A client that stops reading its answers is cut off rather than let grow ogwd's memory: far
+// more than a listing of 100,000 sessions.
+constexpr std::size_t max_queued_bytes = 64 * 1024 * 1024;
 
 json::Value envelope(std::uint64_t request, bool ok) {
     return json::Object{{"v", control_protocol_version}, {"id", request}, {"ok", ok}};
@@ -15,7 +19,21 @@ json::Value envelope(std::uint64_t request, bool ok) {
 }  // namespace
 
 bool Connection::send(const json::Value& msg, UniqueFd attached) {
-    out_.emplace_back(json::dump(msg), std::move(attached));
+    if (failed_) {
+        return false;
+    }
+    std::string text = json::dump(msg);
+    if (queued_bytes_ + text.size() > max_queued_bytes) {
+        OGW_LOG_RATELIMITED(warn, "control")
+            << "a client (pid " << pid() << ") does not read its answers: "
+            << queued_bytes_ << " bytes queued; closing its connection";
+        failed_ = true;
+        out_.clear();
+        queued_bytes_ = 0;
+        return false;
+    }
+    queued_bytes_ += text.size();
+    out_.emplace_back(std::move(text), std::move(attached));
     return flush();
 }
 
@@ -33,8 +51,10 @@ bool Connection::flush() {
             }
             failed_ = true;
             out_.clear();
+            queued_bytes_ = 0;
             return false;
         }
+        queued_bytes_ -= text.size();
         out_.pop_front();
     }
     return !failed_;

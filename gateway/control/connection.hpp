@@ -11,6 +11,7 @@
 #include <deque>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace ogw::gw {
 
@@ -23,6 +24,7 @@ public:
     int fd() const { return fd_.get(); }
     pid_t pid() const { return cred_.pid; }
     uid_t uid() const { return cred_.uid; }
+    gid_t gid() const { return cred_.gid; }
 
     // Queues a message; sends what the socket takes now. False if the client is gone.
     bool send(const json::Value& msg, UniqueFd attached = {});
@@ -39,12 +41,15 @@ public:
     std::uint64_t busy_request = 0;
     std::uint64_t pending_alloc = 0;  // node flow id of an allocation in progress
     std::deque<json::Value> deferred;
+    // The client's supplementary groups (SO_PEERGROUPS), for control/access.hpp.
+    std::vector<gid_t> groups;
 
 private:
     std::uint64_t id_;
     UniqueFd fd_;
     PeerCredentials cred_;
     std::deque<std::pair<std::string, UniqueFd>> out_;
+    std::size_t queued_bytes_ = 0;
     bool failed_ = false;
 };
 
