@@ -3,6 +3,7 @@
 // Exit codes: 0 success, 1 the request failed, 2 usage error, 3 ogwd unreachable.
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "keys.hpp"
 #include "watch.hpp"
 
 #include <flowlib/version.hpp>
@@ -11,6 +12,7 @@
 
 #include <cstdlib>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <vector>
 
@@ -93,6 +95,15 @@ int main(int argc, char** argv) {
     watch->add_option("-c,--count", o.count, "stop after this many refreshes (0: never)")
         ->check(CLI::NonNegativeNumber);
     commands[watch] = run_watch;
+
+    // Local key tools (no daemon), as wg genkey / wg pubkey.
+    commands[app.add_subcommand("genkey", "print a new private key (base64)")] =
+        [](const Options&) {
+            ogw::ipcp::secure::SodiumRng rng;
+            return run_genkey(rng, std::cout, std::cerr, open_to_others(1));
+        };
+    commands[app.add_subcommand("pubkey", "read a private key on stdin, print its public key")] =
+        [](const Options&) { return run_pubkey(std::cin, std::cout, std::cerr); };
 
     try {
         app.parse(argc, argv);

@@ -107,7 +107,9 @@ ssize_t read_flow(FlowEntry& e, std::byte* buf, std::size_t count) {
             std::uint8_t state = 0;
             std::memcpy(&state, count > 0 ? buf : e.overflow.data(), 1);
             if (state <= max_state) {
-                e.end.on_state(static_cast<FlowState>(state));
+                if (const int event = e.end.on_state(static_cast<FlowState>(state)); event != 0) {
+                    e.unreported_events.push_back(event);
+                }
             }
         }
         // Unknown kinds are skipped: a newer ogwd may send more.

@@ -77,6 +77,26 @@ void inspect(fset_t* set, FlowEntry& e, fqueue_t* fq) {
     }
 }
 
+// Events that reads took off the members' queues since the last fevent.
+void report_unreported(fset_t* set, fqueue_t* fq) {
+    std::vector<int> members;
+    {
+        const std::lock_guard lock(set->mutex);
+        members.assign(set->fds.begin(), set->fds.end());
+    }
+    for (const int fd : members) {
+        const EntryPtr entry = find_flow(fd);
+        if (!entry) {
+            continue;
+        }
+        const std::lock_guard lock(entry->mutex);
+        for (const int event : entry->unreported_events) {
+            push(fq, fd, event);
+        }
+        entry->unreported_events.clear();
+    }
+}
+
 }  // namespace
 
 void leave_set(fset_t* set, int fd) {
@@ -231,6 +251,10 @@ int fevent(fset_t* set, fqueue_t* fq, const struct timespec* timeo) {
     fq->events.clear();
     fq->next = 0;
     fq->current = -1;
+    ogw::flow::detail::report_unreported(set, fq);
+    if (!fq->events.empty()) {
+        return 1;
+    }
     std::array<epoll_event, ogw::flow::detail::max_ready> ready{};
     for (;;) {
         const int n = ::epoll_wait(set->epoll.get(), ready.data(), static_cast<int>(ready.size()),

@@ -45,6 +45,10 @@ struct FlowEntry {
     std::size_t part_len = 0;
     bool part_done = false;  // the last read ended an SDU at exactly count: next returns 0
 
+    // Events of state changes that a read took off the queue (behind the data it was after):
+    // the next fevent reports them.
+    std::vector<int> unreported_events;
+
     bool closed = false;        // deallocated; a thread still holding the entry must stop
     bool eof_reported = false;  // fevent reported FLOW_DEALLOC for the daemon's end of file
     fset_t* set = nullptr;

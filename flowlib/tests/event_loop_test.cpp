@@ -139,6 +139,33 @@ TEST(EventLoop, DispatchesReadableFd) {
     EXPECT_EQ(calls, 1);
 }
 
+TEST(EventLoop, WakeTimeIsTheWakeupsTimeInsideHandlersAndNowElsewhere) {
+    FakeClock clock;
+    auto loop = make_loop(clock);
+    Pipe a = make_pipe();
+    Pipe b = make_pipe();
+    const Instant woke = clock.now();
+    std::vector<Instant> seen;
+    const auto handler = [&](const Pipe& p) {
+        return [&](std::uint32_t) {
+            char c = 0;
+            EXPECT_EQ(::read(p.read.get(), &c, 1), 1);
+            seen.push_back(loop->wake_time());
+            clock.advance(milliseconds(5));  // work in the handler takes time
+            EXPECT_EQ(loop->now(), clock.now());
+        };
+    };
+    ASSERT_TRUE(loop->add(a.read.get(), EPOLLIN, handler(a)));
+    ASSERT_TRUE(loop->add(b.read.get(), EPOLLIN, handler(b)));
+    write_byte(a.write);
+    write_byte(b.write);
+    ASSERT_TRUE(loop->run_once(milliseconds(100)));
+    ASSERT_EQ(seen.size(), 2U);
+    EXPECT_EQ(seen[0], woke);  // both handlers of one wakeup see its time
+    EXPECT_EQ(seen[1], woke);
+    EXPECT_EQ(loop->wake_time(), clock.now());  // outside a handler: now()
+}
+
 TEST(EventLoop, ModifyChangesReportedEvents) {
     auto loop = make_loop();
     std::array<int, 2> sv{-1, -1};

@@ -48,16 +48,22 @@ NodeConfig read_node(ValueReader& reader) {
         }
     }
     node.log_level = reader.choice("node.log-level", log_levels).value_or(node.log_level);
+    if (const auto* v = reader.get("node.user")) {
+        if (reader.check_name(*v, "node.user", v->text)) {
+            node.user = v->text;
+        }
+    }
     return node;
 }
 
-Config interpret(const detail::IniContents& ini, Diagnostics& diagnostics) {
+Config interpret(const detail::IniContents& ini, Diagnostics& diagnostics, ParseOptions options) {
     ValueReader reader(ini, diagnostics);
     Config config;
     config.node = read_node(reader);
     detail::IpcpFacts facts;
     config.ipcps = detail::read_ipcps(reader, config.node.name, facts);
     config.gateway = detail::read_gateway(reader, config.node.name, facts);
+    config.security = detail::read_security(reader, options.check_files);
     return config;
 }
 
@@ -92,12 +98,13 @@ std::optional<std::string> read_text(std::istream& in, std::string_view file_nam
     return text;
 }
 
-ParseOutcome parse_text(std::string_view text, std::string_view file_name) {
+ParseOutcome parse_text(std::string_view text, std::string_view file_name,
+                        ParseOptions options) {
     Diagnostics diagnostics(file_name);
     ParseOutcome outcome;
     try {
         const auto ini = detail::read_ini(text, diagnostics);
-        auto config = interpret(ini, diagnostics);
+        auto config = interpret(ini, diagnostics, options);
         if (!diagnostics.has_errors()) {
             outcome.config = std::move(config);
         }
@@ -111,10 +118,10 @@ ParseOutcome parse_text(std::string_view text, std::string_view file_name) {
 
 }  // namespace
 
-ParseOutcome parse_config(std::istream& in, std::string_view file_name) {
+ParseOutcome parse_config(std::istream& in, std::string_view file_name, ParseOptions options) {
     ParseOutcome failure;
     const auto text = read_text(in, file_name, failure);
-    return text ? parse_text(*text, file_name) : failure;
+    return text ? parse_text(*text, file_name, options) : failure;
 }
 
 ParseOutcome load_config(const std::string& path) {
@@ -125,7 +132,7 @@ ParseOutcome load_config(const std::string& path) {
         return file_failure(path, "cannot open: " + (err != 0 ? std::system_category().message(err)
                                                               : std::string("unknown error")));
     }
-    return parse_config(file, path);
+    return parse_config(file, path, ParseOptions{.check_files = true});
 }
 
 std::string_view ipcp_type_name(IpcpType type) {
@@ -146,6 +153,18 @@ std::string_view gateway_mode_name(GatewayMode mode) {
 
 std::string_view flow_mapping_name(FlowMapping mapping) {
     return mapping == FlowMapping::session ? "session" : "peer";
+}
+
+std::string_view encryption_mode_name(EncryptionMode mode) {
+    switch (mode) {
+        case EncryptionMode::off:
+            return "off";
+        case EncryptionMode::optional:
+            return "optional";
+        case EncryptionMode::required:
+            return "required";
+    }
+    return "?";
 }
 
 }  // namespace ogw::gw

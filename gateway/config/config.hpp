@@ -29,6 +29,7 @@ struct NodeConfig {
     std::string name;
     std::string socket_path{default_socket_path};
     log::Level log_level = log::Level::info;
+    std::string user;  // empty: stay root; else switch to this user after setup
 
     friend bool operator==(const NodeConfig&, const NodeConfig&) = default;
 };
@@ -94,10 +95,33 @@ struct GatewayConfig {
     friend bool operator==(const GatewayConfig&, const GatewayConfig&) = default;
 };
 
+enum class EncryptionMode { off, optional, required };
+
+// "peer-key = NAME BASE64": NAME's public key is allowed to allocate flows here, and is the key
+// this node expects when it allocates a flow to NAME (the first one listed for NAME).
+struct PeerKey {
+    std::string name;
+    std::string key;  // canonical base64 (44 characters)
+
+    friend bool operator==(const PeerKey&, const PeerKey&) = default;
+};
+
+// [security] (docs/security.md).
+struct SecurityConfig {
+    std::string private_key;  // path of the private key file; empty: none
+    std::vector<PeerKey> peer_keys;
+    // Default: required once private-key is set, else off.
+    EncryptionMode encryption = EncryptionMode::off;
+
+    bool enabled() const { return encryption != EncryptionMode::off; }
+    friend bool operator==(const SecurityConfig&, const SecurityConfig&) = default;
+};
+
 struct Config {
     NodeConfig node;
     std::vector<IpcpConfig> ipcps;  // in file order
     GatewayConfig gateway;
+    SecurityConfig security;
 
     friend bool operator==(const Config&, const Config&) = default;
 };
@@ -110,13 +134,22 @@ struct ParseOutcome {
     bool ok() const { return config.has_value(); }
 };
 
+struct ParseOptions {
+    // Also check the files the config names (the private key: readable, a valid key, mode
+    // without group/other bits). Off for pure parsing (tests of the text, fuzzing).
+    bool check_files = false;
+};
+
 // Never throws; reads at most max_config_size bytes.
-ParseOutcome parse_config(std::istream& in, std::string_view file_name);
-// As parse_config; failing to open or read the file is an error naming the path and errno.
+ParseOutcome parse_config(std::istream& in, std::string_view file_name,
+                          ParseOptions options = {});
+// As parse_config with check_files; failing to open or read the file is an error naming the
+// path and errno.
 ParseOutcome load_config(const std::string& path);
 
 std::string_view ipcp_type_name(IpcpType type);
 std::string_view gateway_mode_name(GatewayMode mode);
 std::string_view flow_mapping_name(FlowMapping mapping);
+std::string_view encryption_mode_name(EncryptionMode mode);
 
 }  // namespace ogw::gw

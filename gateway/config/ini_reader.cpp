@@ -29,10 +29,17 @@ struct KeySpec {
     bool repeatable;
 };
 
-constexpr std::array<KeySpec, 3> node_keys = {{
+constexpr std::array<KeySpec, 4> node_keys = {{
     {"name", false},
     {"socket", false},
     {"log-level", false},
+    {"user", false},
+}};
+
+constexpr std::array<KeySpec, 3> security_keys = {{
+    {"private-key", false},
+    {"peer-key", true},
+    {"encryption", false},
 }};
 
 constexpr std::array<KeySpec, 6> ipcp_keys = {{
@@ -66,6 +73,8 @@ std::span<const KeySpec> keys_of(SectionKind kind) {
             return ipcp_keys;
         case SectionKind::gateway:
             return gateway_keys;
+        case SectionKind::security:
+            return security_keys;
     }
     return {};
 }
@@ -185,6 +194,8 @@ private:
         Section section{SectionKind::node, std::string(name), line};
         if (name == "gateway") {
             section.kind = SectionKind::gateway;
+        } else if (name == "security") {
+            section.kind = SectionKind::security;
         } else if (name.starts_with("ipcp.")) {
             section.kind = SectionKind::ipcp;
             section.name = std::string(name.substr(5));
@@ -198,7 +209,7 @@ private:
             return false;
         } else if (name != "node") {
             diagnostics_.error(line, subject,
-                               "unknown section: expected [node], [ipcp.NAME] or [gateway]");
+                               "unknown section: expected [node], [ipcp.NAME], [gateway] or [security]");
             return false;
         }
 
@@ -354,6 +365,8 @@ std::string Section::prefix() const {
             return "node";
         case SectionKind::gateway:
             return "gateway";
+        case SectionKind::security:
+            return "security";
         case SectionKind::ipcp:
             return "ipcp." + name;
     }

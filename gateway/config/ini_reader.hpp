@@ -48,14 +48,14 @@ private:
 // The value in single quotes, control bytes escaped, shortened when very long.
 std::string quote(std::string_view value);
 
-enum class SectionKind { node, gateway, ipcp };
+enum class SectionKind { node, gateway, ipcp, security };
 
 struct Section {
     SectionKind kind;
-    std::string name;  // "node", "gateway", or the NAME of [ipcp.NAME]
+    std::string name;  // "node", "gateway", "security", or the NAME of [ipcp.NAME]
     std::size_t line;
 
-    std::string prefix() const;  // "node", "gateway", "ipcp.NAME"
+    std::string prefix() const;  // "node", "gateway", "security", "ipcp.NAME"
 };
 
 struct Value {

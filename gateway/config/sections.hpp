@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// Interpretation of the [ipcp.NAME] and [gateway] sections (internal to the config parser).
+// Interpretation of the [ipcp.NAME], [gateway] and [security] sections (internal to the config parser).
 #pragma once
 
 #include "config/config.hpp"
@@ -23,5 +23,7 @@ std::vector<IpcpConfig> read_ipcps(ValueReader& reader, const std::string& node_
 
 GatewayConfig read_gateway(ValueReader& reader, const std::string& node_name,
                            const IpcpFacts& facts);
+
+SecurityConfig read_security(ValueReader& reader, bool check_files);
 
 }  // namespace ogw::gw::detail

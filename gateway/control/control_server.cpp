@@ -8,10 +8,14 @@
 #include <flowlib/qos_json.hpp>
 #include <flowlib/version.hpp>
 
+#include <grp.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <set>
@@ -27,6 +31,45 @@ constexpr int read_budget = 32;
 
 std::string failure(const std::string& what, int err) {
     return what + ": " + flow::error_text(err);
+}
+
+// The supplementary groups of the process at the other end of a unix socket.
+std::vector<gid_t> peer_groups(int fd) {
+    std::vector<gid_t> groups(64);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        auto len = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+        if (::getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &len) == 0) {
+            groups.resize(len / sizeof(gid_t));
+            return groups;
+        }
+        if (errno != ERANGE) {
+            break;
+        }
+        groups.resize(len / sizeof(gid_t) + 1);
+    }
+    return {};
+}
+
+// Mode 0660, owner root (or ogwd's user), group ogw when that group exists.
+std::optional<gid_t> set_socket_group(const std::string& path) {
+    const group* gr = ::getgrnam(std::string(control_group).c_str());
+    if (gr == nullptr) {
+        OGW_LOG(info, "control") << "no group '" << control_group << "': control socket " << path
+                                 << " stays mode 0660 with group " << ::getegid()
+                                 << " (ogwd's group); create group " << control_group
+                                 << " to give operators access";
+        return std::nullopt;
+    }
+    const gid_t gid = gr->gr_gid;
+    if (::chown(path.c_str(), static_cast<uid_t>(-1), gid) != 0) {
+        OGW_LOG(warn, "control") << "control socket " << path << ": chown to group "
+                                 << control_group << " failed: " << std::strerror(errno)
+                                 << "; it stays mode 0660 with group " << ::getegid();
+        return gid;
+    }
+    OGW_LOG(info, "control") << "control socket " << path << ": mode 0660, group "
+                             << control_group << " (" << gid << ")";
+    return gid;
 }
 
 }  // namespace
@@ -120,6 +163,7 @@ Result<std::unique_ptr<ControlServer>> ControlServer::create(Node& node, EventLo
     }
     std::unique_ptr<ControlServer> server(
         new ControlServer(node, loop, path, std::move(*listener)));
+    server->ogw_gid_ = set_socket_group(path);
     if (auto r = loop.add(server->listener_.get(), EPOLLIN,
                           [s = server.get()](std::uint32_t) { s->on_listener(); });
         !r) {
@@ -167,6 +211,7 @@ void ControlServer::on_listener() {
         }
         const std::uint64_t id = next_connection_++;
         auto conn = std::make_unique<Connection>(id, std::move(*fd), *cred);
+        conn->groups = peer_groups(conn->fd());
         const int raw = conn->fd();
         if (!loop_.add(raw, EPOLLIN | EPOLLRDHUP,
                        [this, id](std::uint32_t ev) { on_connection(id, ev); })) {
@@ -300,6 +345,15 @@ void ControlServer::finish_blocking(Connection& c) {
 
 void ControlServer::dispatch(Connection& c, std::uint64_t request, const std::string& op,
                              const json::Value& req) {
+    if (changes_state(op) &&
+        !may_change_state(c.uid(), c.gid(), c.groups, ControlAccess{::geteuid(), ogw_gid_})) {
+        OGW_LOG(warn, "control") << op << " refused: uid " << c.uid() << " (pid " << c.pid()
+                                 << ") is not root, ogwd's user or in group " << control_group;
+        c.reply_error(request, -EPERM,
+                      op + ": permission denied (needs uid 0, ogwd's user or group " +
+                          std::string(control_group) + ")");
+        return;
+    }
     if (op == "hello") {
         c.reply_ok(request, json::Object{{"daemon", "ogwd"},
                                          {"version", ogw::version},

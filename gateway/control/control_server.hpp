@@ -3,6 +3,7 @@
 // accept flows through it; the CLI inspects and manages the node.
 #pragma once
 
+#include "control/access.hpp"
 #include "control/app_flow.hpp"
 #include "control/connection.hpp"
 #include "node/node.hpp"
@@ -14,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -73,6 +75,7 @@ private:
     std::vector<std::unique_ptr<Connection>> dead_connections_;
     std::vector<std::uint64_t> dead_flows_;
     std::uint64_t next_connection_ = 1;
+    std::optional<gid_t> ogw_gid_;  // group of the socket and of allowed operators
 };
 
 }  // namespace ogw::gw

@@ -3,13 +3,19 @@
 
 #include "daemon/gateway_host.hpp"
 #include "daemon/ipcp_factory.hpp"
+#include "daemon/privileges.hpp"
 #include "daemon/sd_notify.hpp"
 
 #include <flowlib/log.hpp>
 #include <flowlib/version.hpp>
+#include <ipcp/secure/key_file.hpp>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
+#include <fstream>
+
+#include <unistd.h>
 
 namespace ogw::gw {
 namespace {
@@ -40,7 +46,76 @@ Daemon::~Daemon() {
     node_.reset();
 }
 
+// After setup nothing needs more than CAP_NET_ADMIN (link state, addresses, routes) and
+// CAP_NET_RAW (AF_PACKET); with [node] user = NAME, ogwd also stops being root.
+Result<void> Daemon::drop_privileges_after_setup() {
+    std::optional<UserIds> user;
+    if (!config_.node.user.empty()) {
+        auto u = lookup_user(config_.node.user);
+        if (!u) {
+            return unexpected(Error{u.error().code, "[node] user = " + config_.node.user +
+                                                        ": no such user"});
+        }
+        user = std::move(*u);
+    }
+    auto dropped = drop_privileges(user);
+    if (!dropped) {
+        return unexpected(Error{dropped.error().code,
+                                "dropping privileges: " + dropped.error().where});
+    }
+    switched_user_ = dropped->switched_user;
+    OGW_LOG(info, "ogwd") << "dropped privileges: "
+                          << (user ? "user " + user->name + " (uid " + std::to_string(user->uid) +
+                                         ", gid " + std::to_string(user->gid) + ")"
+                                   : "uid " + std::to_string(::geteuid()))
+                          << ", capabilities " << capability_names(dropped->effective);
+    return {};
+}
+
+// [security]: the identity and peer keys every IPCP's engine gets (docs/security.md §9).
+Result<void> Daemon::load_security() {
+    const SecurityConfig& sc = config_.security;
+    if (!sc.enabled()) {
+        return {};
+    }
+    auto key = ipcp::secure::load_private_key(sc.private_key);
+    if (!key) {
+        return unexpected(key.error());
+    }
+    auto s = std::make_shared<ipcp::EngineSecurity>();
+    s->mode = sc.encryption == EncryptionMode::required ? ipcp::EncryptionMode::required
+                                                        : ipcp::EncryptionMode::optional;
+    s->identity = std::make_shared<const ipcp::secure::Identity>(std::move(*key));
+    for (const auto& peer : sc.peer_keys) {
+        auto pk = ipcp::secure::PublicKey::from_base64(peer.key);
+        if (pk) {  // checked when the config was read
+            s->peers.emplace_back(peer.name, *pk);
+        }
+    }
+    s->unix_ns = [] {
+        return static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count());
+    };
+    s->rng = std::make_shared<ipcp::secure::SodiumRng>();
+    OGW_LOG(info, "ogwd") << "encryption " << encryption_mode_name(sc.encryption)
+                          << ": public key " << s->identity->public_key() << ", "
+                          << s->peers.size() << " peer key(s)";
+    security_ = std::move(s);
+    return {};
+}
+
 Result<void> Daemon::start() {
+    if (auto r = load_security(); !r) {
+        return r;
+    }
+    if (!config_.node.user.empty()) {
+        if (auto u = lookup_user(config_.node.user); !u) {  // fail before any setup
+            return unexpected(Error{u.error().code, "[node] user = " + config_.node.user +
+                                                        ": no such user"});
+        }
+    }
     node_ = std::make_unique<Node>(config_.node.name, *loop_);
     for (const auto& ipcp : config_.ipcps) {
         if (auto r = add_ipcp(ipcp); !r) {
@@ -65,6 +140,9 @@ Result<void> Daemon::start() {
         }
     }
     if (auto r = loop_->on_signal(SIGHUP, [this] { reload(); }); !r) {
+        return r;
+    }
+    if (auto r = drop_privileges_after_setup(); !r) {
         return r;
     }
     OGW_LOG(info, "ogwd") << "ogwd " << ogw::version << " node '" << config_.node.name
@@ -95,13 +173,14 @@ Result<void> Daemon::start_gateway() {
 
 Result<void> Daemon::add_ipcp(const IpcpConfig& cfg) {
     ipcp::EngineUser& user = node_->new_ipcp_user();
-    auto made = make_ipcp(cfg, config_.node.name, user);
+    auto made = make_ipcp(cfg, config_.node.name, user, security_);
     if (!made) {
         return unexpected(made.error());
     }
     OGW_LOG(info, "ogwd") << "ipcp." << cfg.name << ": " << (*made)->type() << ", layer "
                           << cfg.layer << ", on " << (*made)->address() << ", largest SDU "
-                          << (*made)->engine().max_sdu();
+                          << (*made)->engine().max_sdu()
+                          << ((*made)->engine().encryption_enabled() ? " (sealed)" : "");
     return node_->add_ipcp(user, std::move(*made));
 }
 
@@ -128,7 +207,16 @@ void Daemon::begin_shutdown(const char* why) {
 
 void Daemon::reload() {
     OGW_LOG(info, "ogwd") << "SIGHUP: reloading " << config_path_;
-    ParseOutcome outcome = load_config(config_path_);
+    // After switching user the private key (0600, root's) is not readable: its path cannot
+    // change on reload anyway (below), so it is not checked again then.
+    ParseOutcome outcome;
+    if (switched_user_) {
+        std::ifstream file(config_path_, std::ios::binary);
+        outcome = file ? parse_config(file, config_path_)
+                       : load_config(config_path_);  // reports why it cannot be opened
+    } else {
+        outcome = load_config(config_path_);
+    }
     for (const auto& w : outcome.warnings) {
         OGW_LOG(warn, "config") << w;
     }
@@ -144,9 +232,10 @@ void Daemon::reload() {
         log::set_level(next.node.log_level);
     }
     if (next.node.name != config_.node.name || next.ipcps != config_.ipcps ||
-        next.node.socket_path != config_.node.socket_path) {
-        OGW_LOG(warn, "ogwd") << "reload: changes to [node] name/socket and [ipcp.*] sections "
-                                 "take effect at the next restart";
+        next.node.socket_path != config_.node.socket_path || next.node.user != config_.node.user ||
+        next.security != config_.security) {
+        OGW_LOG(warn, "ogwd") << "reload: changes to [node] name/socket/user, [ipcp.*] and "
+                                 "[security] take effect at the next restart";
     }
     config_.node.log_level = next.node.log_level;
     if (gateway_) {

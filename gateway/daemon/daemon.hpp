@@ -32,6 +32,8 @@ private:
     Result<void> start_gateway();
     void begin_shutdown(const char* why);
     void reload();
+    Result<void> drop_privileges_after_setup();
+    Result<void> load_security();
 
     Config config_;
     std::string config_path_;
@@ -40,6 +42,8 @@ private:
     std::unique_ptr<ControlServer> control_;
     std::unique_ptr<GatewayHost> gateway_;
     bool stopping_ = false;
+    bool switched_user_ = false;  // the private key may no longer be readable
+    std::shared_ptr<const ipcp::EngineSecurity> security_;  // null: encryption off
 };
 
 }  // namespace ogw::gw

@@ -3,8 +3,12 @@
 
 #include <flowlib/log.hpp>
 
+#include <linux/if_tun.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
+#include <string_view>
 
 namespace ogw::gw {
 namespace {
@@ -50,7 +54,22 @@ Result<std::unique_ptr<GatewayHost>> GatewayHost::start(Node& node, EventLoop& l
 }
 
 Result<void> GatewayHost::open_device(Node& node, EventLoop& loop) {
-    auto device = TunDevice::open(config_.dev, TunMode::tun);
+    // TUN offloads (docs/performance.md): TSO super-packets in, split here. OGW_TUN_OFFLOAD=0
+    // turns them off; a kernel that refuses them gets the plain device.
+    const char* offload_env = std::getenv("OGW_TUN_OFFLOAD");
+    const bool want_offload = offload_env == nullptr || std::string_view(offload_env) != "0";
+    TunOptions options;
+    options.vnet_hdr = true;
+    options.offload_flags = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+    auto device = want_offload ? TunDevice::open(config_.dev, TunMode::tun, options)
+                               : TunDevice::open(config_.dev, TunMode::tun);
+    if (!device && want_offload) {
+        OGW_LOG(info, "gateway") << device.error().message() << ": TUN offloads off";
+        options = {};
+        device = TunDevice::open(config_.dev, TunMode::tun);
+    } else if (!want_offload) {
+        options = {};
+    }
     if (!device) {
         return unexpected(device.error());
     }
@@ -70,14 +89,16 @@ Result<void> GatewayHost::open_device(Node& node, EventLoop& loop) {
     if (!link) {
         return unexpected(link.error());
     }
-    auto gateway = Gateway::create(node, loop, config_, device_->fd(), link->mtu);
+    auto gateway =
+        Gateway::create(node, loop, config_, device_->fd(), link->mtu, options.vnet_hdr);
     if (!gateway) {
         return unexpected(gateway.error());
     }
     gateway_ = std::move(*gateway);
     OGW_LOG(info, "gateway") << device_->name() << ": up, MTU " << link->mtu << ", "
                              << config_.routes.size() << " route(s), flow-mapping "
-                             << (config_.flow_mapping == FlowMapping::peer ? "peer" : "session");
+                             << (config_.flow_mapping == FlowMapping::peer ? "peer" : "session")
+                             << (options.vnet_hdr ? ", offloads csum tso4 tso6" : "");
     return {};
 }
 

@@ -8,9 +8,12 @@
 #include <flowlib/qos.hpp>
 
 #include <sys/epoll.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
 namespace ogw::gw {
 namespace {
@@ -28,8 +31,8 @@ bool peer_gone(flow::FlowState s) {
 
 Result<std::unique_ptr<Gateway>> Gateway::create(Node& node, EventLoop& loop,
                                                 const GatewayConfig& config, int tun_fd,
-                                                std::uint32_t mtu) {
-    std::unique_ptr<Gateway> gw(new Gateway(node, loop, config, tun_fd, mtu));
+                                                std::uint32_t mtu, bool vnet_hdr) {
+    std::unique_ptr<Gateway> gw(new Gateway(node, loop, config, tun_fd, mtu, vnet_hdr));
     if (auto r = node.register_name(node.name(), gw.get()); !r) {
         return unexpected(r.error());
     }
@@ -42,11 +45,18 @@ Result<std::unique_ptr<Gateway>> Gateway::create(Node& node, EventLoop& loop,
 }
 
 Gateway::Gateway(Node& node, EventLoop& loop, const GatewayConfig& config, int tun_fd,
-                 std::uint32_t mtu)
-    : node_(node), loop_(loop), tun_fd_(tun_fd), mtu_(mtu), scratch_(max_ip_packet) {
+                 std::uint32_t mtu, bool vnet_hdr)
+    : node_(node), loop_(loop), tun_fd_(tun_fd), mtu_(mtu), scratch_(max_ip_packet),
+      vnet_hdr_(vnet_hdr) {
+    if (vnet_hdr_) {
+        gso_in_.resize(max_ip_packet + mtu_);
+        gso_out_.resize(max_ip_packet);
+        coalescer_ = std::make_unique<TcpCoalescer>();
+    }
     apply_config(config);
     loop_.add_before_wait([this, alive = std::weak_ptr<bool>(alive_)] {
         if (!alive.expired()) {
+            flush_tun();
             arm_timer();
         }
     });
@@ -90,14 +100,21 @@ void Gateway::on_tun_readable() {
     for (int i = 0; i < tun_read_budget; ++i) {
         // Read straight into the primary IPCP's next transmit slot: a packet for a flow on
         // that IPCP then leaves without a copy.
-        std::span<std::byte> buf(scratch_);
+        std::span<std::byte> slot_sdu;
         if (primary != nullptr) {
             const auto slot = primary->tx_slot();
             const std::size_t hdr = primary->engine().data_header_size();
             if (slot.size() >= hdr + mtu_) {
-                buf = slot.subspan(hdr);
+                slot_sdu = slot.subspan(hdr);
             }
         }
+        if (vnet_hdr_) {
+            if (!read_offloaded(primary, slot_sdu)) {
+                return;
+            }
+            continue;
+        }
+        const std::span<std::byte> buf = slot_sdu.empty() ? std::span(scratch_) : slot_sdu;
         const ssize_t n = ::read(tun_fd_, buf.data(), buf.size());
         if (n <= 0) {
             return;
@@ -109,6 +126,80 @@ void Gateway::on_tun_readable() {
     }
 }
 
+bool Gateway::read_offloaded(ipcp::Ipcp* primary, std::span<std::byte> slot_sdu) {
+    // A packet that fits lands in the transmit slot; a super-packet continues into gso_in_
+    // (past the slot's length, so that the head can be moved in front of it).
+    std::array<std::byte, vnet_hdr_size> vh{};
+    const std::size_t head = slot_sdu.empty() ? 0 : std::min<std::size_t>(slot_sdu.size(), mtu_);
+    std::array<iovec, 3> iov{};
+    std::size_t count = 0;
+    iov[count++] = {vh.data(), vh.size()};
+    if (head != 0) {
+        iov[count++] = {slot_sdu.data(), head};
+    }
+    iov[count++] = {gso_in_.data() + head, gso_in_.size() - head};
+    const ssize_t n = ::readv(tun_fd_, iov.data(), static_cast<int>(count));
+    if (n <= 0) {
+        return false;
+    }
+    VnetHeader h;
+    if (static_cast<std::size_t>(n) <= vnet_hdr_size || !decode_vnet_header(vh, h)) {
+        stats_.drop(GatewayDrop::tun_offload);
+        return true;
+    }
+    const std::size_t len = static_cast<std::size_t>(n) - vnet_hdr_size;
+    std::span<std::byte> packet;
+    if (head != 0 && len <= head && !h.is_gso()) {
+        packet = slot_sdu.first(len);  // zero copy
+    } else {
+        if (head != 0) {
+            std::memcpy(gso_in_.data(), slot_sdu.data(), std::min(head, len));
+        }
+        packet = std::span(gso_in_).first(len);
+    }
+    if (h.is_gso()) {
+        split_gso(primary, packet, h);
+        return true;
+    }
+    if ((h.flags & vnet_flag_needs_csum) != 0 &&
+        complete_checksum(packet, h.csum_start, h.csum_offset) != OffloadError::none) {
+        stats_.drop(GatewayDrop::tun_offload);
+        return true;
+    }
+    stats_.tun_rx_packets++;
+    stats_.tun_rx_bytes += len;
+    from_local(packet);
+    return true;
+}
+
+void Gateway::split_gso(ipcp::Ipcp* primary, std::span<const std::byte> packet,
+                        const VnetHeader& h) {
+    const GsoPlan plan = plan_gso(packet, h);
+    if (!plan.ok()) {
+        stats_.drop(GatewayDrop::tun_offload);
+        return;
+    }
+    for (std::size_t i = 0; i < plan.count; ++i) {
+        // Each segment is built in the transmit slot, which queue_tx() moves on.
+        std::span<std::byte> out(gso_out_);
+        if (primary != nullptr) {
+            const auto slot = primary->tx_slot();
+            const std::size_t hdr = primary->engine().data_header_size();
+            if (slot.size() >= hdr + plan.segment_size(i)) {
+                out = slot.subspan(hdr);
+            }
+        }
+        const std::size_t n = build_gso_segment(packet, plan, i, out);
+        if (n == 0) {
+            stats_.drop(GatewayDrop::tun_offload);
+            continue;
+        }
+        stats_.tun_rx_packets++;
+        stats_.tun_rx_bytes += n;
+        from_local(out.first(n));
+    }
+}
+
 void Gateway::from_local(std::span<std::byte> packet) {
     const PacketInfo info = parse_ip(packet);
     if (!info.ok()) {
@@ -116,7 +207,7 @@ void Gateway::from_local(std::span<std::byte> packet) {
         return;
     }
     packet = packet.first(info.ip_length);
-    const Instant now = loop_.now();
+    const Instant now = loop_.wake_time();
     Session* s = sessions_.find(info.tuple);
     if (s == nullptr) {
         if (sessions_.tombstone(info.tuple, now) != nullptr) {
@@ -389,10 +480,10 @@ void Gateway::from_remote(NodeFlow& flow, std::span<std::byte> packet) {
         stats_.mss_clamped++;
     }
     track_tcp(*s, info, false);
-    sessions_.touch(*s, loop_.now());
+    sessions_.touch(*s, loop_.wake_time());
     s->rx_packets++;
     s->rx_bytes += packet.size();
-    write_tun(packet);
+    deliver_tun(packet, info);
 }
 
 Session* Gateway::adopt_inbound(NodeFlow& flow, PeerIndex peer, const PacketInfo& info) {
@@ -436,12 +527,60 @@ bool Gateway::is_own_address(const IpAddress& a) const {
 }
 
 void Gateway::write_tun(std::span<const std::byte> packet) {
-    if (::write(tun_fd_, packet.data(), packet.size()) < 0) {
+    ssize_t n = 0;
+    if (vnet_hdr_) {
+        flush_tun();  // keeps the order of what this side sends
+        // A plain packet: no GSO, checksums complete.
+        static constexpr std::array<std::byte, vnet_hdr_size> none{};
+        std::array<iovec, 2> iov{{{const_cast<std::byte*>(none.data()), none.size()},
+                                  {const_cast<std::byte*>(packet.data()), packet.size()}}};
+        n = ::writev(tun_fd_, iov.data(), static_cast<int>(iov.size()));
+    } else {
+        n = ::write(tun_fd_, packet.data(), packet.size());
+    }
+    if (n < 0) {
         stats_.drop(GatewayDrop::tun_write);
         return;
     }
     stats_.tun_tx_packets++;
     stats_.tun_tx_bytes += packet.size();
+}
+
+void Gateway::deliver_tun(std::span<const std::byte> packet, const PacketInfo& info) {
+    if (!coalescer_) {
+        write_tun(packet);
+        return;
+    }
+    if (!coalescer_->append(packet, info)) {
+        flush_tun();
+        if (!coalescer_->append(packet, info)) {
+            write_tun(packet);
+            return;
+        }
+    }
+    if (coalescer_->closed()) {
+        flush_tun();
+    }
+}
+
+void Gateway::flush_tun() {
+    if (!coalescer_ || coalescer_->empty()) {
+        return;
+    }
+    const std::size_t segments = coalescer_->segments();
+    const std::size_t bytes = coalescer_->bytes_in();
+    VnetHeader h;
+    const auto packet = coalescer_->flush(h);
+    std::array<std::byte, vnet_hdr_size> vh{};
+    encode_vnet_header(h, vh);
+    std::array<iovec, 2> iov{{{vh.data(), vh.size()},
+                              {const_cast<std::byte*>(packet.data()), packet.size()}}};
+    if (::writev(tun_fd_, iov.data(), static_cast<int>(iov.size())) < 0) {
+        stats_.drops[static_cast<std::size_t>(GatewayDrop::tun_write)] += segments;
+        return;
+    }
+    stats_.tun_tx_packets += segments;
+    stats_.tun_tx_bytes += bytes;
 }
 
 // =============================================================================== flow states

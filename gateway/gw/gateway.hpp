@@ -11,6 +11,8 @@
 #include "gw/route_table.hpp"
 #include "gw/session_table.hpp"
 #include "node/node.hpp"
+#include "packet/tcp_coalesce.hpp"
+#include "packet/tun_offload.hpp"
 
 #include <flowlib/json.hpp>
 #include <flowlib/log.hpp>
@@ -34,10 +36,12 @@ struct GatewayTimers {
 
 class Gateway final : public FlowOwner, public NameServer {
 public:
-    // `tun` is the opened, configured TUN device; `mtu` its MTU.
+    // `tun` is the opened, configured TUN device; `mtu` its MTU. With vnet_hdr, the device was
+    // opened with IFF_VNET_HDR (and offloads): every packet read or written carries a
+    // virtio_net_hdr, and GSO super-packets read are split into packets of at most `mtu`.
     static Result<std::unique_ptr<Gateway>> create(Node& node, EventLoop& loop,
                                                   const GatewayConfig& config, int tun_fd,
-                                                  std::uint32_t mtu);
+                                                  std::uint32_t mtu, bool vnet_hdr = false);
     ~Gateway() override;
     Gateway(const Gateway&) = delete;
     Gateway& operator=(const Gateway&) = delete;
@@ -73,11 +77,15 @@ private:
     };
 
     Gateway(Node& node, EventLoop& loop, const GatewayConfig& config, int tun_fd,
-            std::uint32_t mtu);
+            std::uint32_t mtu, bool vnet_hdr);
     void apply_config(const GatewayConfig& config);
 
     // TUN → flows
     void on_tun_readable();
+    // One read with IFF_VNET_HDR; false when nothing was left to read.
+    bool read_offloaded(ipcp::Ipcp* primary, std::span<std::byte> slot_sdu);
+    void split_gso(ipcp::Ipcp* primary, std::span<const std::byte> packet,
+                   const VnetHeader& h);
     void from_local(std::span<std::byte> packet);
     Session* open_session(const PacketInfo& info, std::span<const std::byte> packet);
     void send_outbound(Session& s, std::span<std::byte> packet);
@@ -106,6 +114,9 @@ private:
     bool evict_one();
     TeardownReason reason_for(flow::FlowState from, flow::FlowState to) const;
     void write_tun(std::span<const std::byte> packet);
+    // From a flow to the TUN device: coalesced with what is pending when vnet_hdr allows it.
+    void deliver_tun(std::span<const std::byte> packet, const PacketInfo& info);
+    void flush_tun();
     bool is_own_address(const IpAddress& a) const;  // an address of the TUN device
 
     Node& node_;
@@ -125,6 +136,10 @@ private:
     TimerId timer_ = TimerId::none;
     std::optional<Instant> timer_at_;
     std::vector<std::byte> scratch_;  // RST and ICMP replies
+    bool vnet_hdr_ = false;
+    std::vector<std::byte> gso_in_;   // vnet_hdr: a super-packet read from the TUN device
+    std::vector<std::byte> gso_out_;  // vnet_hdr: a segment, when no IPCP slot takes it
+    std::unique_ptr<TcpCoalescer> coalescer_;  // vnet_hdr: TCP segments on their way to the TUN
     bool stopping_ = false;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for the loop hook
     log::RateLimiter icmp_limit_;

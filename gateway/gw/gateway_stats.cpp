@@ -14,6 +14,7 @@ std::string_view to_string(GatewayDrop d) {
     case GatewayDrop::unknown_peer: return "unknown_peer";
     case GatewayDrop::flow_send: return "flow_send";
     case GatewayDrop::tun_write: return "tun_write";
+    case GatewayDrop::tun_offload: return "tun_offload";
     case GatewayDrop::not_routed_here: return "not_routed_here";
     case GatewayDrop::count_: break;
     }

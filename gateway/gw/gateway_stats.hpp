@@ -25,6 +25,7 @@ enum class GatewayDrop : std::uint8_t {
     flow_send,        // the flow refused the packet
     tun_write,        // the TUN device refused the packet
     not_routed_here,  // a packet from a flow whose destination routes back into the tunnel
+    tun_offload,      // a TUN packet whose offload header could not be honoured (vnet_hdr)
     count_,
 };
 inline constexpr std::size_t gateway_drop_count = static_cast<std::size_t>(GatewayDrop::count_);

@@ -38,23 +38,24 @@ inline constexpr std::size_t teardown_reason_count =
 std::string_view to_string(TeardownReason r);
 
 struct Session {
+    // Ordered for packing (264 bytes): 8-byte fields, the key, the small ones, the tracker.
     std::uint64_t id = 0;
-    FiveTuple key;                  // local view: src is the host on this side
-    PeerIndex peer = 0;
     std::uint64_t flow_id = 0;      // 0 while none (flow-mapping = peer: the peer's flow)
-    SessionState state = SessionState::opening;
-    bool accepted = false;          // opened by the remote side
     Instant created{};
     Instant last_active{};
     std::uint64_t tx_packets = 0;   // from this side into the tunnel
     std::uint64_t tx_bytes = 0;
     std::uint64_t rx_packets = 0;   // from the tunnel to this side
     std::uint64_t rx_bytes = 0;
+    FiveTuple key;                  // local view: src is the host on this side
+    PeerIndex peer = 0;
+    SessionState state = SessionState::opening;
+    bool accepted = false;          // opened by the remote side
+    TeardownReason linger_reason = TeardownReason::tcp_close;
     TcpTracker tcp;
     std::vector<std::vector<std::byte>> queue;  // packets waiting for the flow while opening
     std::size_t queued_bytes = 0;
     std::optional<Instant> linger_until;        // TCP closed or reset: released then
-    TeardownReason linger_reason = TeardownReason::tcp_close;
 
     // Intrusive least-recently-active list and timer bookkeeping, owned by SessionTable.
     Session* lru_prev = nullptr;

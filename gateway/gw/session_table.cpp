@@ -49,20 +49,20 @@ std::size_t KeyedTupleHash::operator()(const FiveTuple& t) const {
 }
 
 SessionTable::SessionTable()
-    : by_key_(0, hash_), tombstones_(0, hash_) {
+    : by_key_(0, SessionKeyHash{hash_}), tombstones_(0, hash_) {
     randombytes_buf(hash_.key.data(), hash_.key.size());
-    by_key_ = std::unordered_map<FiveTuple, Session*, KeyedTupleHash>(0, hash_);
+    by_key_ = decltype(by_key_)(0, SessionKeyHash{hash_});
     tombstones_ = std::unordered_map<FiveTuple, Tombstone, KeyedTupleHash>(0, hash_);
 }
 
 Session* SessionTable::find(const FiveTuple& key) {
     const auto it = by_key_.find(key);
-    return it == by_key_.end() ? nullptr : it->second;
+    return it == by_key_.end() ? nullptr : *it;
 }
 
 Session* SessionTable::find_id(std::uint64_t id) {
     const auto it = by_id_.find(id);
-    return it == by_id_.end() ? nullptr : it->second.get();
+    return it == by_id_.end() ? nullptr : &it->second;
 }
 
 Session* SessionTable::find_flow(std::uint64_t flow_id) {
@@ -71,15 +71,17 @@ Session* SessionTable::find_flow(std::uint64_t flow_id) {
 }
 
 Session& SessionTable::create(const FiveTuple& key, PeerIndex peer, Instant now) {
-    auto s = std::make_unique<Session>();
-    s->id = next_id_++;
-    s->key = key;
-    s->peer = peer;
-    s->created = now;
-    s->last_active = now;
-    Session& ref = *s;
-    by_key_[key] = &ref;
-    by_id_.emplace(ref.id, std::move(s));
+    const std::uint64_t id = next_id_++;
+    Session& ref = by_id_.try_emplace(id).first->second;
+    ref.id = id;
+    ref.key = key;
+    ref.peer = peer;
+    ref.created = now;
+    ref.last_active = now;
+    if (const auto it = by_key_.find(key); it != by_key_.end()) {
+        by_key_.erase(it);  // as an assignment would: the key now names the new session
+    }
+    by_key_.insert(&ref);
     tombstones_.erase(key);
     push_front(ref);
     return ref;
@@ -97,7 +99,7 @@ void SessionTable::bind_flow(Session& s, std::uint64_t flow_id) {
 
 void SessionTable::erase(Session& s) {
     unlink(s);
-    by_key_.erase(s.key);
+    by_key_.erase(&s);
     if (s.flow_id != 0) {
         const auto it = by_flow_.find(s.flow_id);
         if (it != by_flow_.end() && it->second == &s) {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <queue>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace ogw::gw {
@@ -19,6 +20,20 @@ namespace ogw::gw {
 struct KeyedTupleHash {
     std::array<unsigned char, 16> key{};
     std::size_t operator()(const FiveTuple& t) const;
+};
+
+// The key index holds the sessions themselves (their key is inside): looked up by FiveTuple.
+struct SessionKeyHash {
+    using is_transparent = void;
+    KeyedTupleHash hash;
+    std::size_t operator()(const FiveTuple& t) const { return hash(t); }
+    std::size_t operator()(const Session* s) const { return hash(s->key); }
+};
+struct SessionKeyEqual {
+    using is_transparent = void;
+    bool operator()(const Session* a, const Session* b) const { return a->key == b->key; }
+    bool operator()(const FiveTuple& a, const Session* b) const { return a == b->key; }
+    bool operator()(const Session* a, const FiveTuple& b) const { return a->key == b; }
 };
 
 struct Tombstone {
@@ -48,7 +63,7 @@ public:
     template <class F>
     void for_each(F&& f) const {
         for (const auto& [id, s] : by_id_) {
-            f(*s);
+            f(s);
         }
     }
 
@@ -67,8 +82,8 @@ private:
     void push_front(Session& s);
 
     KeyedTupleHash hash_;
-    std::unordered_map<std::uint64_t, std::unique_ptr<Session>> by_id_;
-    std::unordered_map<FiveTuple, Session*, KeyedTupleHash> by_key_;
+    std::unordered_map<std::uint64_t, Session> by_id_;  // in the node: one allocation each
+    std::unordered_set<Session*, SessionKeyHash, SessionKeyEqual> by_key_;
     std::unordered_map<std::uint64_t, Session*> by_flow_;
     std::unordered_map<FiveTuple, Tombstone, KeyedTupleHash> tombstones_;
     std::queue<std::pair<Instant, FiveTuple>> tombstone_order_;

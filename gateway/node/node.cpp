@@ -2,6 +2,7 @@
 #include "node/node.hpp"
 
 #include <flowlib/log.hpp>
+#include <ogw/errno.h>
 
 #include <algorithm>
 #include <cstring>
@@ -64,22 +65,21 @@ Result<void> Node::add_ipcp(ipcp::EngineUser& user, std::unique_ptr<ipcp::Ipcp> 
 }
 
 NodeFlow& Node::new_flow(ipcp::Ipcp* ipcp) {
-    auto flow = std::make_unique<NodeFlow>();
-    flow->id = next_flow_id_++;
-    flow->ipcp = ipcp;
-    NodeFlow& ref = *flow;
-    flows_.emplace(ref.id, std::move(flow));
+    const std::uint64_t id = next_flow_id_++;
+    NodeFlow& ref = flows_.try_emplace(id).first->second;  // in the map node: one allocation
+    ref.id = id;
+    ref.ipcp = ipcp;
     return ref;
 }
 
 NodeFlow* Node::find(std::uint64_t flow_id) {
     const auto it = flows_.find(flow_id);
-    return it == flows_.end() || it->second->closed ? nullptr : it->second.get();
+    return it == flows_.end() || it->second.closed ? nullptr : &it->second;
 }
 
 std::size_t Node::flow_count() const {
     return static_cast<std::size_t>(std::count_if(
-        flows_.begin(), flows_.end(), [](const auto& kv) { return !kv.second->closed; }));
+        flows_.begin(), flows_.end(), [](const auto& kv) { return !kv.second.closed; }));
 }
 
 // -------------------------------------------------------------------------------- allocation
@@ -149,7 +149,11 @@ void Node::start_alloc(NodeFlow& flow, ipcp::Ipcp& ipcp, const ipcp::PeerAddress
                                    timeout, flow.id, first);
     if (!eid) {
         flow.ipcp = nullptr;
-        fail_alloc(flow, -ENOMEM);
+        // -EAUTH: no peer-key for the destination under encryption = required.
+        const int err = eid.error().code.category() == std::system_category()
+                            ? eid.error().code.value()
+                            : 0;
+        fail_alloc(flow, err == EAUTH || err == EMSGSIZE ? -err : -ENOMEM);
         return;
     }
     flow.eid = *eid;
@@ -247,25 +251,27 @@ void Node::dealloc(std::uint64_t flow_id, flow::DeallocReason reason) {
 void Node::forget_owner(std::uint64_t flow_id) {
     const auto it = flows_.find(flow_id);
     if (it != flows_.end()) {
-        it->second->owner = nullptr;
+        it->second.owner = nullptr;
     }
 }
 
 int Node::send_slot(NodeFlow& flow, std::size_t sdu_size) {
     const std::size_t hdr = header_size(flow);
-    const auto frame = flow.ipcp->tx_slot().first(hdr + sdu_size);
-    const auto dest = flow.ipcp->engine().prepare_data(now(), flow.eid, frame);
+    const std::size_t trailer = flow.ipcp->engine().data_trailer_size();  // sealed: the tag
+    const auto frame = flow.ipcp->tx_slot().first(hdr + sdu_size + trailer);
+    // One clock read per wakeup, not per packet: the keepalive clock needs no better.
+    const auto dest = flow.ipcp->engine().prepare_data(loop_.wake_time(), flow.eid, frame);
     if (dest.error != 0) {
         return dest.error;
     }
-    flow.ipcp->queue_tx(*dest.to, frame.size());
+    flow.ipcp->queue_tx(*dest.to, dest.size);
     return 0;
 }
 
 int Node::send(NodeFlow& flow, std::span<const std::byte> sdu) {
     const std::size_t hdr = header_size(flow);
     const auto slot = flow.ipcp->tx_slot();
-    if (sdu.size() > slot.size() - hdr) {
+    if (sdu.size() + hdr + flow.ipcp->engine().data_trailer_size() > slot.size()) {
         return -EMSGSIZE;
     }
     if (sdu.data() != slot.data() + hdr) {
@@ -279,10 +285,10 @@ int Node::send(NodeFlow& flow, std::span<const std::byte> sdu) {
 void Node::on_flow_state(ipcp::Ipcp&, ipcp::Eid, std::uint64_t id, FlowState from,
                          FlowState to, int alloc_result) {
     const auto it = flows_.find(id);
-    if (it == flows_.end() || it->second->closed) {
+    if (it == flows_.end() || it->second.closed) {
         return;
     }
-    NodeFlow& flow = *it->second;
+    NodeFlow& flow = it->second;
     if (flow.timeline.empty() || flow.timeline.back().second != to) {
         flow.timeline.emplace_back(now(), to);
     }
@@ -328,8 +334,8 @@ void Node::on_flow_state(ipcp::Ipcp&, ipcp::Eid, std::uint64_t id, FlowState fro
 
 void Node::on_data(std::uint64_t id, std::span<std::byte> sdu) {
     const auto it = flows_.find(id);
-    if (it != flows_.end() && !it->second->closed && it->second->owner != nullptr) {
-        it->second->owner->on_flow_data(*it->second, sdu);
+    if (it != flows_.end() && !it->second.closed && it->second.owner != nullptr) {
+        it->second.owner->on_flow_data(it->second, sdu);
     }
 }
 
@@ -379,7 +385,7 @@ void Node::unregister_name(const std::string& name, NameServer* server) {
 void Node::shutdown() {
     std::vector<std::uint64_t> resolving;
     for (auto& [id, flow] : flows_) {
-        if (!flow->closed && flow->ipcp == nullptr) {
+        if (!flow.closed && flow.ipcp == nullptr) {
             resolving.push_back(id);
         }
     }

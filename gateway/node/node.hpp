@@ -77,8 +77,8 @@ public:
     template <class F>
     void for_each_flow(F&& f) {
         for (auto& [id, flow] : flows_) {
-            if (!flow->closed) {
-                f(*flow);
+            if (!flow.closed) {
+                f(flow);
             }
         }
     }
@@ -118,7 +118,7 @@ private:
     Instant started_;
     std::vector<std::unique_ptr<IpcpUser>> users_;
     std::vector<std::unique_ptr<ipcp::Ipcp>> ipcps_;
-    std::map<std::uint64_t, std::unique_ptr<NodeFlow>> flows_;
+    std::map<std::uint64_t, NodeFlow> flows_;  // in the node: stable, one allocation each
     std::unordered_map<std::uint64_t, AllocDone> pending_allocs_;
     std::unordered_map<std::uint64_t, std::vector<std::byte>> first_sdus_;  // while resolving
     std::unordered_map<std::uint64_t, NameServer*> waiting_accepts_;  // flow id -> server

@@ -72,11 +72,12 @@ Result<std::unique_ptr<TunDevice>> TunDevice::open(const std::string& name, Mode
                                 "invalid " + std::string(kind) + " device name '" + name +
                                     "': 1 to " + std::to_string(IFNAMSIZ - 1) + " characters"});
     }
-    if (options.vnet_hdr || options.offload_flags != 0 || options.multi_queue) {
+    if (options.multi_queue || (options.offload_flags != 0 && !options.vnet_hdr) ||
+        (options.vnet_hdr && mode != Mode::tun)) {
         return unexpected(
             Error{std::make_error_code(std::errc::not_supported),
                   "creating " + device_text(kind, name) +
-                      ": IFF_VNET_HDR, TUNSETOFFLOAD and IFF_MULTI_QUEUE are not implemented"});
+                      ": IFF_MULTI_QUEUE is not implemented; offloads need IFF_VNET_HDR and TUN"});
     }
 
     UniqueFd fd(::open(tun_path, O_RDWR | O_CLOEXEC | O_NONBLOCK));
@@ -86,11 +87,16 @@ Result<std::unique_ptr<TunDevice>> TunDevice::open(const std::string& name, Mode
     ifreq request{};
     std::memcpy(request.ifr_name, name.data(), name.size());
     const int type = mode == Mode::tun ? IFF_TUN : IFF_TAP;
-    request.ifr_flags = static_cast<short>(type | IFF_NO_PI);
+    request.ifr_flags =
+        static_cast<short>(type | IFF_NO_PI | (options.vnet_hdr ? IFF_VNET_HDR : 0));
     if (::ioctl(fd.get(), TUNSETIFF, &request) != 0) {
         return unexpected(create_error(errno, kind, name));
     }
     std::string actual(request.ifr_name, ::strnlen(request.ifr_name, IFNAMSIZ));
+    if (options.offload_flags != 0 &&
+        ::ioctl(fd.get(), TUNSETOFFLOAD, static_cast<unsigned long>(options.offload_flags)) != 0) {
+        return unexpected(Error::last("TUNSETOFFLOAD on " + device_text(kind, actual)));
+    }
 
     // The flags the device has, which include IFF_PERSIST when we attached to a persistent one.
     unsigned int flags = 0;

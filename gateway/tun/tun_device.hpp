@@ -20,14 +20,14 @@ namespace ogw::gw {
 
 enum class TunMode { tun, tap };
 
-// The seam for the offloads that come later; none is implemented yet and open() refuses each
-// with "not supported".
-//   vnet_hdr       IFF_VNET_HDR: every packet is preceded by a virtio_net_hdr, which is what
-//                  lets the kernel hand over and take GSO super-packets and skip checksums.
-//   offload_flags  TUNSETOFFLOAD TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_USO4 ...;
-//                  needs vnet_hdr.
+// Offloads.
+//   vnet_hdr       IFF_VNET_HDR: every packet read or written is preceded by a virtio_net_hdr
+//                  (packet/tun_offload.hpp), which is what lets the kernel hand over GSO
+//                  super-packets and skip checksums. TUN mode only.
+//   offload_flags  TUNSETOFFLOAD TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 ...; needs vnet_hdr.
 //   multi_queue    IFF_MULTI_QUEUE: one fd per queue (opened again with the same name), for
-//                  one event loop per thread.
+//                  one event loop per thread. Not implemented: open() refuses it with "not
+//                  supported".
 struct TunOptions {
     bool vnet_hdr = false;
     std::uint32_t offload_flags = 0;

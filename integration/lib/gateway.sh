@@ -17,6 +17,7 @@
 # gw_setup [GATEWAY_KEYS]...: builds the topology and starts both ogwd with a [gateway] section
 #   holding the routes above plus each GATEWAY_KEYS line ("flow-mapping = peer", ...).
 # gw_start_ogwd NS: (re)starts one gateway's ogwd with the config gw_setup wrote.
+# gw_extra_config NS (optional, defined by the test): prints more config sections for NS.
 
 GW_UNDERLAY=${GW_UNDERLAY:-udp4}
 HA4=10.1.0.2 HB4=10.2.0.2 GA4=10.10.0.1 GB4=10.10.0.2
@@ -71,6 +72,10 @@ _gw_write_config() {
         for key in "$@"; do
             echo "$key"
         done
+        # A test may add sections per gateway (e.g. [security]) by defining gw_extra_config NS.
+        if declare -F gw_extra_config >/dev/null; then
+            gw_extra_config "$s"
+        fi
     } >"$file"
     OGWD_CONF[$s]=$file
     OGWD_SOCK[$s]=$(sock_path "$s")

@@ -326,6 +326,10 @@ std::string_view to_string(DropReason r) {
     case DropReason::not_allocated: return "not_allocated";
     case DropReason::no_buffer: return "no_buffer";
     case DropReason::too_big: return "too_big";
+    case DropReason::auth_failed: return "auth_failed";
+    case DropReason::replayed: return "replayed";
+    case DropReason::unauthorized: return "unauthorized";
+    case DropReason::not_encrypted: return "not_encrypted";
     case DropReason::count_: break;
     }
     return "none";

@@ -40,7 +40,9 @@ std::uint64_t EngineCounters::total_drops() const {
 ShimEngine::ShimEngine(const Codec& codec, Transmitter& tx, EngineUser& user,
                        EngineConfig config)
     : codec_(codec), tx_(tx), user_(user), config_(config), flows_(config.max_flows),
-      scratch_(wire::max_message_size) {}
+      scratch_(wire::max_message_size) {
+    init_security();
+}
 
 FlowRecord* ShimEngine::live(Eid eid) {
     FlowRecord* rec = flows_.find(eid);
@@ -59,13 +61,14 @@ const FlowRecord* ShimEngine::find(Eid eid) const {
 }
 
 std::size_t ShimEngine::max_sdu() const {
-    const std::size_t hdr = codec_.data_header_size();
+    const std::size_t hdr = data_header_size() + data_trailer_size();
     const std::size_t msg = std::min(config_.max_message_size, wire::max_message_size);
     return msg > hdr ? msg - hdr : 0;
 }
 
 std::size_t ShimEngine::max_piggyback() const {
-    const std::size_t fixed = wire::flow_req_size + config_.local_name.size();
+    const std::size_t fixed = wire::flow_req_size + config_.local_name.size() +
+                              (secure_ ? secure::initiation_fixed_size : 0);
     const std::size_t msg = std::min(config_.max_message_size, wire::max_message_size);
     return msg > fixed ? msg - fixed : 0;
 }
@@ -110,33 +113,48 @@ void ShimEngine::deliver_first_sdu(FlowRecord& rec) {
 
 void ShimEngine::apply(Instant now, FlowRecord& rec, const FsmActions& a, bool ack) {
     if (a.has(FsmActions::send_flow_req)) {
-        transmit(rec.peer, FlowReqMsg{rec.eid, rec.name, rec.fsm.qos(), config_.local_name,
-                                      rec.first_sdu});
+        if (rec.secure && !rec.secure->request.empty()) {
+            ++counters_.tx_messages;
+            tx_.transmit(rec.peer, rec.secure->request);
+        } else {
+            transmit(rec.peer, FlowReqMsg{rec.eid, rec.name, rec.fsm.qos(), config_.local_name,
+                                          rec.first_sdu});
+        }
     }
     if (a.has(FsmActions::send_flow_reply)) {
         const Eid src = a.reply_code == 0 ? rec.eid : no_eid;
-        transmit(rec.peer, FlowReplyMsg{rec.remote_eid, src, a.reply_code});
+        if (rec.secure) {
+            send_secure_reply(now, rec, a.reply_code);
+        } else {
+            transmit(rec.peer, FlowReplyMsg{rec.remote_eid, src, a.reply_code});
+        }
     }
     if (a.has(FsmActions::send_keepalive)) {
         rec.echo_token = next_token_++;
         rec.echo_sent = now;
         rec.counters.keepalives_sent++;
-        transmit(rec.peer, KeepaliveMsg{rec.remote_eid, rec.eid, wire::keepalive_echo_request,
-                                        rec.echo_token});
+        transmit_for(now, rec, rec.peer,
+                     KeepaliveMsg{rec.remote_eid, rec.eid, wire::keepalive_echo_request,
+                                  rec.echo_token});
     }
     if (a.has(FsmActions::send_dealloc) && rec.remote_eid != no_eid) {
         for (int i = 0; i < a.dealloc_copies; ++i) {
-            transmit(rec.peer, FlowDeallocMsg{rec.remote_eid, rec.eid, a.dealloc_reason});
+            transmit_for(now, rec, rec.peer,
+                         FlowDeallocMsg{rec.remote_eid, rec.eid, a.dealloc_reason});
         }
     }
     if (a.has(FsmActions::send_dealloc_ack) && ack && rec.remote_eid != no_eid) {
-        transmit(rec.peer, DeallocAckMsg{rec.remote_eid, rec.eid});
+        transmit_for(now, rec, rec.peer, DeallocAckMsg{rec.remote_eid, rec.eid});
     }
     if (a.has(FsmActions::state_changed)) {
         const FlowState from = rec.fsm.previous_state();
         const FlowState to = rec.fsm.state();
         if (to == FlowState::allocated && from == FlowState::alloc_pending) {
-            rec.first_sdu.clear();
+            rec.first_sdu = {};  // its memory too: it would stay with every flow
+            if (rec.secure) {
+                rec.secure->request = {};
+                rec.secure->initiator.reset();
+            }
             ++counters_.flows_allocated;
         } else if (to == FlowState::allocated && from == FlowState::accept_pending) {
             ++counters_.flows_allocated;
@@ -191,7 +209,15 @@ Result<Eid> ShimEngine::alloc(Instant now, const NameHash& name, const qosspec_t
     rec->peer = to;
     rec->name = name;
     rec->tag = tag;
-    rec->first_sdu.assign(first_sdu.begin(), first_sdu.end());
+    if (secure_) {
+        if (auto r = secure_alloc(now, *rec, first_sdu); !r) {
+            flows_.erase(rec->eid);
+            return unexpected(r.error());
+        }
+    }
+    if (!rec->secure) {
+        rec->first_sdu.assign(first_sdu.begin(), first_sdu.end());
+    }
     apply(now, *rec, rec->fsm.begin_alloc(now, alloc_timeout));
     return rec->eid;
 }
@@ -248,6 +274,9 @@ DataDestination ShimEngine::prepare_data(Instant now, Eid eid, std::span<std::by
     if (const int err = flow::write_error(rec->fsm.state()); err != 0) {
         return {err, nullptr};
     }
+    if (secure_) {
+        return prepare_secure_data(now, *rec, frame);
+    }
     const std::size_t hdr = codec_.data_header_size();
     const std::size_t sdu = frame.size() - hdr;
     if (frame.size() < hdr || sdu > max_sdu() ||
@@ -258,7 +287,7 @@ DataDestination ShimEngine::prepare_data(Instant now, Eid eid, std::span<std::by
     rec->fsm.note_sent(now);
     rec->counters.tx_packets++;
     rec->counters.tx_bytes += sdu;
-    return {0, &rec->peer};
+    return {0, &rec->peer, frame.size()};
 }
 
 int ShimEngine::write(Instant now, Eid eid, std::span<std::byte> frame) {
@@ -267,7 +296,7 @@ int ShimEngine::write(Instant now, Eid eid, std::span<std::byte> frame) {
         return d.error;
     }
     ++counters_.tx_messages;
-    tx_.transmit(*d.to, frame);
+    tx_.transmit(*d.to, frame.first(d.size));
     return 0;
 }
 
@@ -275,12 +304,21 @@ int ShimEngine::write(Instant now, Eid eid, std::span<std::byte> frame) {
 
 void ShimEngine::on_receive(Instant now, const PeerAddress& from, std::span<std::byte> bytes) {
     Reentry guard(*this);
+    if (secure_) {
+        on_receive_secure(now, from, bytes);
+        return;
+    }
     const Decoded d = codec_.decode(bytes, config_.padded_underlay);
     if (!d.ok()) {
         count_drop(d.drop);
         return;
     }
     ++counters_.rx_messages;
+    dispatch(now, from, d.msg, bytes);
+}
+
+void ShimEngine::dispatch(Instant now, const PeerAddress& from, const Message& msg,
+                          std::span<std::byte> bytes) {
     std::visit(
         [&](const auto& m) {
             using M = std::decay_t<decltype(m)>;
@@ -302,19 +340,31 @@ void ShimEngine::on_receive(Instant now, const PeerAddress& from, std::span<std:
                 handle(now, from, m);
             }
         },
-        d.msg);
+        msg);
 }
 
-void ShimEngine::answer_unknown(Instant now, const PeerAddress& to, const FlowDeallocMsg& m) {
+bool ShimEngine::reply_budget(Instant now) {
     if (now - unknown_window_ >= std::chrono::seconds(1)) {
         unknown_window_ = now;
         unknown_in_window_ = 0;
     }
     if (unknown_in_window_ >= config_.unknown_replies_per_second) {
+        return false;
+    }
+    ++unknown_in_window_;
+    return true;
+}
+
+void ShimEngine::answer_unknown(Instant now, const PeerAddress& to, const FlowDeallocMsg& m) {
+    // With encryption required every flow is sealed and its peer ignores unauthenticated
+    // deallocs (docs/security.md §8): no answers to unauthenticated input.
+    if (secure_ && config_.security->mode == EncryptionMode::required) {
+        return;
+    }
+    if (!reply_budget(now)) {
         ++counters_.unknown_endpoint_replies_suppressed;
         return;
     }
-    ++unknown_in_window_;
     ++counters_.unknown_endpoint_replies;
     transmit(to, m);
 }
@@ -345,7 +395,8 @@ void ShimEngine::handle(Instant now, const PeerAddress& from, const DataMsg& m,
     user_.on_data(rec->eid, rec->tag, in.subspan(offset, m.sdu.size()));
 }
 
-void ShimEngine::handle(Instant now, const PeerAddress& from, const FlowReqMsg& m) {
+void ShimEngine::handle(Instant now, const PeerAddress& from, const FlowReqMsg& m,
+                        std::unique_ptr<SecureFlow> sec) {
     if (FlowRecord* dup = flows_.find_remote(from, m.src_eid);
         dup != nullptr && dup->fsm.state() != FlowState::closed) {
         apply(now, *dup, dup->fsm.on_duplicate_request(now));
@@ -362,6 +413,7 @@ void ShimEngine::handle(Instant now, const PeerAddress& from, const FlowReqMsg& 
     rec->name = m.name;
     rec->remote_name.assign(m.src_name);
     rec->first_sdu.assign(m.piggyback.begin(), m.piggyback.end());
+    rec->secure = std::move(sec);
     flows_.index_remote(*rec);
     rec->fsm.on_request(now);  // accept_pending; the owner learns of it through the upcall
 
@@ -459,8 +511,9 @@ void ShimEngine::handle(Instant now, const PeerAddress& from, const KeepaliveMsg
     if ((m.flags & wire::keepalive_echo_request) != 0) {
         rec->fsm.note_sent(now);
         rec->counters.keepalives_sent++;
-        transmit(from, KeepaliveMsg{rec->remote_eid, rec->eid, wire::keepalive_echo_reply,
-                                    m.token});
+        transmit_for(now, *rec, from,
+                     KeepaliveMsg{rec->remote_eid, rec->eid, wire::keepalive_echo_reply,
+                                  m.token});
     } else if ((m.flags & wire::keepalive_echo_reply) != 0 && m.token == rec->echo_token &&
                rec->echo_token != 0) {
         rec->fsm.on_rtt_sample(now - rec->echo_sent);

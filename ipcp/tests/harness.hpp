@@ -67,7 +67,8 @@ public:
     }
 
     int write(Instant now, Eid eid, std::string_view sdu) {
-        std::vector<std::byte> frame(engine().data_header_size() + sdu.size());
+        std::vector<std::byte> frame(engine().data_header_size() + sdu.size() +
+                                     engine().data_trailer_size());
         std::memcpy(frame.data() + engine().data_header_size(), sdu.data(), sdu.size());
         return engine().write(now, eid, frame);
     }

@@ -251,8 +251,13 @@ Result<void> EventLoop::run_once(Duration max_wait) {
     if (n < 0 && errno != EINTR) {
         return unexpected(Error::last("epoll_wait"));
     }
-    for (int i = 0; i < n; ++i) {
-        dispatch(events_[static_cast<std::size_t>(i)]);
+    if (n > 0) {
+        wake_time_ = now();
+        in_dispatch_ = true;
+        for (int i = 0; i < n; ++i) {
+            dispatch(events_[static_cast<std::size_t>(i)]);
+        }
+        in_dispatch_ = false;
     }
     fire_due_timers();
     return {};

@@ -6,6 +6,9 @@
 
 #include <fcntl.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
+
+#include <linux/if_tun.h>
 
 namespace ogw::gw {
 namespace {
@@ -86,12 +89,29 @@ TEST_F(TunDeviceSys, BadNamesAndUnimplementedOptionsAreRefused) {
     ASSERT_FALSE(slash);
     EXPECT_THAT(slash.error().message(), HasSubstr("invalid TUN device name 'ogw/0'"));
 
-    TunOptions vnet;
-    vnet.vnet_hdr = true;
-    const auto offload = TunDevice::open("ogwt0", TunMode::tun, vnet);
-    ASSERT_FALSE(offload);
-    EXPECT_EQ(offload.error().code, std::errc::not_supported);
+    TunOptions queues;
+    queues.multi_queue = true;
+    const auto multi = TunDevice::open("ogwt0", TunMode::tun, queues);
+    ASSERT_FALSE(multi);
+    EXPECT_EQ(multi.error().code, std::errc::not_supported);
+    TunOptions offload_without_header;
+    offload_without_header.offload_flags = TUN_F_CSUM;
+    EXPECT_FALSE(TunDevice::open("ogwt0", TunMode::tun, offload_without_header));
+    TunOptions tap_header;
+    tap_header.vnet_hdr = true;
+    EXPECT_FALSE(TunDevice::open("ogwt0", TunMode::tap, tap_header));
     EXPECT_EQ(::if_nametoindex("ogwt0"), 0U);
+}
+
+TEST_F(TunDeviceSys, OpensWithVnetHeaderAndOffloads) {
+    TunOptions options;
+    options.vnet_hdr = true;
+    options.offload_flags = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+    const auto tun = TunDevice::open("ogwt0", TunMode::tun, options);
+    ASSERT_TRUE(tun) << tun.error().message();
+    ifreq request{};
+    ASSERT_EQ(::ioctl((*tun)->fd(), TUNGETIFF, &request), 0);
+    EXPECT_NE(request.ifr_flags & IFF_VNET_HDR, 0);
 }
 
 TEST_F(TunDeviceSys, NothingToReadOnAQuietDevice) {

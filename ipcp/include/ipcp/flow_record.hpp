@@ -7,8 +7,10 @@
 #include <ipcp/eid.hpp>
 #include <ipcp/name_hash.hpp>
 #include <ipcp/peer_address.hpp>
+#include <ipcp/secure/handshake.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +25,17 @@ struct FlowCounters {
     std::uint64_t drops = 0;
     std::uint64_t keepalives_sent = 0;
     std::uint64_t keepalives_received = 0;
+};
+
+// The security state of a sealed flow (docs/security.md §9).
+struct SecureFlow {
+    secure::KeyRing keys;
+    std::optional<secure::InitiatorHandshake> initiator;  // alloc_pending
+    std::optional<secure::ResponderHandshake> responder;  // accept_pending, until the reply
+    std::vector<std::byte> request;  // initiator: the FLOW_REQ, retransmitted byte for byte
+    std::vector<std::byte> reply;    // responder: the FLOW_REPLY, repeated for duplicates
+    std::optional<secure::Hash> digest;  // responder: the initiation it answered
+    secure::PublicKey peer_key;
 };
 
 struct FlowRecord {
@@ -43,6 +56,7 @@ struct FlowRecord {
     std::uint32_t echo_token = 0;          // outstanding keepalive echo request
     Instant echo_sent{};
     bool indexed = false;                  // present in the (peer, remote_eid) index
+    std::unique_ptr<SecureFlow> secure;    // sealed flows only
 };
 
 }  // namespace ogw::ipcp

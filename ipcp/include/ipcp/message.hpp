@@ -78,6 +78,11 @@ enum class DropReason : std::uint8_t {
     not_allocated,     // data for a flow that is not (or no longer) allocated
     no_buffer,         // the owner could not take the SDU
     too_big,           // SDU larger than the largest the path carries
+    // With encryption on (docs/security.md):
+    auth_failed,       // a sealed message or handshake that does not authenticate
+    replayed,          // a sealed message or initiation seen before, or too old
+    unauthorized,      // a handshake with a key not listed (or listed for another name)
+    not_encrypted,     // a plain message where a sealed one is required, or the reverse
     count_,
 };
 inline constexpr std::size_t drop_reason_count = static_cast<std::size_t>(DropReason::count_);

@@ -9,11 +9,13 @@
 #include <flowlib/flow_fsm.hpp>
 #include <flowlib/result.hpp>
 #include <ipcp/codec.hpp>
+#include <ipcp/engine_security.hpp>
 #include <ipcp/flow_table.hpp>
 
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <queue>
 #include <string>
@@ -63,6 +65,8 @@ struct EngineConfig {
     flow::FsmConfig fsm;
     std::uint32_t unknown_replies_per_second = 200;  // dealloc answers to unknown eids
     bool padded_underlay = false;             // Ethernet pads short frames
+    // Keys and policy (docs/security.md); null or mode off: protocol v1 without security.
+    std::shared_ptr<const EngineSecurity> security;
 };
 
 struct EngineCounters {
@@ -78,14 +82,17 @@ struct EngineCounters {
 };
 
 // Where a prepared data packet goes. `error` is 0 or a negative errno (then `to` is null).
+// `size`: how many bytes of the frame, from its start, to send.
 struct DataDestination {
     int error = 0;
     const PeerAddress* to = nullptr;
+    std::size_t size = 0;
 };
 
 class ShimEngine {
 public:
     ShimEngine(const Codec& codec, Transmitter& tx, EngineUser& user, EngineConfig config = {});
+    ~ShimEngine();
     ShimEngine(const ShimEngine&) = delete;
     ShimEngine& operator=(const ShimEngine&) = delete;
 
@@ -101,12 +108,18 @@ public:
     void set_tag(Eid eid, std::uint64_t tag);
 
     // ---- data path
-    std::size_t data_header_size() const { return codec_.data_header_size(); }
+    // Room before and after the SDU in a data frame (sealed flows: counter field and tag).
+    std::size_t data_header_size() const {
+        return secure_ ? secure::sealed_prefix_size : codec_.data_header_size();
+    }
+    std::size_t data_trailer_size() const { return secure_ ? secure::sealed_suffix_size : 0; }
+    bool encryption_enabled() const { return secure_ != nullptr; }
     std::size_t max_sdu() const;
     // The largest first SDU that fits into a FLOW_REQ.
     std::size_t max_piggyback() const;
-    // `frame` = data_header_size() bytes of headroom followed by the SDU. Writes the header
-    // and returns where to send the frame; the caller sends it (and may batch).
+    // `frame` = data_header_size() bytes of headroom, the SDU, data_trailer_size() bytes of
+    // tailroom. Writes the header (and seals) and returns where to send the first `size`
+    // bytes of the frame; the caller sends them (and may batch).
     DataDestination prepare_data(Instant now, Eid eid, std::span<std::byte> frame);
     // prepare_data followed by an immediate transmit. Returns 0 or a negative errno.
     int write(Instant now, Eid eid, std::span<std::byte> frame);
@@ -137,6 +150,10 @@ public:
 
 private:
     class Reentry;  // defers freeing of closed flows until the outermost call returns
+    struct SecureState;  // shim_engine_secure.cpp
+    struct SecureStateDeleter {
+        void operator()(SecureState* s) const;
+    };
 
     FlowRecord* live(Eid eid);
     void apply(Instant now, FlowRecord& rec, const flow::FsmActions& a, bool ack = true);
@@ -146,11 +163,30 @@ private:
     void deliver_first_sdu(FlowRecord& rec);
 
     void handle(Instant now, const PeerAddress& from, const DataMsg& m, std::span<std::byte> in);
-    void handle(Instant now, const PeerAddress& from, const FlowReqMsg& m);
+    void handle(Instant now, const PeerAddress& from, const FlowReqMsg& m,
+                std::unique_ptr<SecureFlow> sec = nullptr);
     void handle(Instant now, const PeerAddress& from, const FlowReplyMsg& m);
     void handle(Instant now, const PeerAddress& from, const FlowDeallocMsg& m);
     void handle(Instant now, const PeerAddress& from, const DeallocAckMsg& m);
     void handle(Instant now, const PeerAddress& from, const KeepaliveMsg& m);
+    void dispatch(Instant now, const PeerAddress& from, const Message& msg,
+                  std::span<std::byte> bytes);
+
+    // ---- sealed flows (shim_engine_secure.cpp)
+    void init_security();
+    Result<void> secure_alloc(Instant now, FlowRecord& rec, std::span<const std::byte> first);
+    void on_receive_secure(Instant now, const PeerAddress& from, std::span<std::byte> bytes);
+    bool plain_allowed(const PeerAddress& from, const Message& m);
+    void receive_sealed(Instant now, const PeerAddress& from, std::span<std::byte> frame);
+    void receive_initiation(Instant now, const PeerAddress& from, std::span<std::byte> msg);
+    void receive_secure_reply(Instant now, const PeerAddress& from, std::span<std::byte> msg);
+    void send_secure_reply(Instant now, FlowRecord& rec, int code);
+    void refuse(Instant now, const PeerAddress& to, std::span<const std::byte> request,
+                Eid requester, int response);
+    // Sends m to the flow's peer, sealed when the flow has keys.
+    void transmit_for(Instant now, FlowRecord& rec, const PeerAddress& to, const Message& m);
+    DataDestination prepare_secure_data(Instant now, FlowRecord& rec, std::span<std::byte> frame);
+    bool reply_budget(Instant now);
 
     const Codec& codec_;
     Transmitter& tx_;
@@ -169,6 +205,7 @@ private:
     std::uint32_t next_token_ = 1;
     Instant unknown_window_{};
     std::uint32_t unknown_in_window_ = 0;
+    std::unique_ptr<SecureState, SecureStateDeleter> secure_;
 };
 
 }  // namespace ogw::ipcp

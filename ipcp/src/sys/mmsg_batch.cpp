@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "mmsg_batch.hpp"
 
+#include <netinet/udp.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -13,9 +16,10 @@ constexpr std::size_t buffer_alignment = 64;
 }  // namespace
 
 bool BatchBuffers::resize(std::size_t count, std::size_t size) {
-    if (size == size_ && storage_) {
+    if (size == size_ && count == count_ && storage_) {
         return false;
     }
+    count_ = count;
     stride_ = (size + buffer_alignment - 1) / buffer_alignment * buffer_alignment;
     storage_ = std::make_unique_for_overwrite<std::byte[]>(stride_ * count);
     size_ = size;
@@ -32,24 +36,29 @@ RxBatch::RxBatch() {
     }
 }
 
-void RxBatch::resize(std::size_t buffer_size) {
-    if (!buffers_.resize(mmsg_batch_size, buffer_size)) {
+void RxBatch::resize(std::size_t buffer_size, std::size_t count) {
+    count = std::clamp<std::size_t>(count, 1, mmsg_batch_size);
+    count_ = count;
+    if (!buffers_.resize(count, buffer_size)) {
         return;
     }
-    for (std::size_t i = 0; i < mmsg_batch_size; ++i) {
+    for (std::size_t i = 0; i < count_; ++i) {
         iov_[i].iov_base = buffers_.get(i);
         iov_[i].iov_len = buffer_size;
     }
 }
 
 int RxBatch::receive(int fd) {
-    for (auto& m : msgs_) {
+    for (std::size_t i = 0; i < count_; ++i) {
+        mmsghdr& m = msgs_[i];
         m.msg_hdr.msg_namelen = sizeof(sockaddr_storage);
         m.msg_hdr.msg_flags = 0;
         m.msg_len = 0;
+        m.msg_hdr.msg_control = gro_ ? control_[i].bytes.data() : nullptr;
+        m.msg_hdr.msg_controllen = gro_ ? control_[i].bytes.size() : 0;
     }
     // With MSG_TRUNC, msg_len is a message's real size even when it did not fit.
-    const int n = ::recvmmsg(fd, msgs_.data(), static_cast<unsigned>(mmsg_batch_size),
+    const int n = ::recvmmsg(fd, msgs_.data(), static_cast<unsigned>(count_),
                              MSG_DONTWAIT | MSG_TRUNC, nullptr);
     return n < 0 ? -errno : n;
 }
@@ -64,6 +73,17 @@ RxBatch::Message RxBatch::get(std::size_t i) {
     }
     d.from = reinterpret_cast<const sockaddr*>(&names_[i]);
     d.from_length = m.msg_hdr.msg_namelen;
+    if (gro_ && m.msg_hdr.msg_controllen != 0) {
+        msghdr h = m.msg_hdr;  // CMSG_NXTHDR takes a non-const header
+        for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
+            if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO &&
+                c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+                int size = 0;
+                std::memcpy(&size, CMSG_DATA(c), sizeof size);
+                d.segment_size = size > 0 ? static_cast<std::size_t>(size) : 0;
+            }
+        }
+    }
     return d;
 }
 
@@ -126,14 +146,20 @@ void TxBatch::set_destination(std::size_t i, const void* name, socklen_t length)
     msgs_[i].msg_hdr.msg_namelen = length;
 }
 
-BatchSendResult TxBatch::send(int fd) {
-    BatchSendResult r;
-    std::size_t i = 0;
-    while (i < count_) {
-        const int n = ::sendmmsg(fd, &msgs_[i], static_cast<unsigned>(count_ - i), MSG_DONTWAIT);
+bool TxBatch::same_destination(std::size_t a, std::size_t b) const {
+    const msghdr& x = msgs_[a].msg_hdr;
+    const msghdr& y = msgs_[b].msg_hdr;
+    return x.msg_namelen == y.msg_namelen &&
+           (x.msg_namelen == 0 || std::memcmp(x.msg_name, y.msg_name, x.msg_namelen) == 0);
+}
+
+void TxBatch::send_plain(int fd, std::size_t begin, std::size_t end, BatchSendResult& r) {
+    std::size_t i = begin;
+    while (i < end) {
+        const int n = ::sendmmsg(fd, &msgs_[i], static_cast<unsigned>(end - i), MSG_DONTWAIT);
         if (n > 0) {
-            const std::size_t end = i + static_cast<std::size_t>(n);
-            for (; i < end; ++i) {
+            const std::size_t stop = i + static_cast<std::size_t>(n);
+            for (; i < stop; ++i) {
                 ++r.datagrams;
                 r.bytes += msgs_[i].msg_len;
             }
@@ -144,7 +170,7 @@ BatchSendResult TxBatch::send(int fd) {
             continue;
         }
         if (err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS) {
-            r.dropped += count_ - i;
+            r.dropped += end - i;
             break;
         }
         // sendmmsg reports the first message it could not send: skip just that one.
@@ -152,6 +178,85 @@ BatchSendResult TxBatch::send(int fd) {
         r.last_error = err;
         r.last_error_index = i;
         ++i;
+    }
+}
+
+void TxBatch::send_gso(int fd, BatchSendResult& r) {
+    // Group the entries into runs, one message each.
+    std::size_t runs = 0;
+    for (std::size_t i = 0; i < count_;) {
+        const std::size_t segment = iov_[i].iov_len;
+        std::size_t total = segment;
+        std::size_t j = i + 1;
+        while (j < count_ && iov_[j].iov_len <= segment &&
+               total + iov_[j].iov_len <= max_gso_bytes && same_destination(i, j)) {
+            total += iov_[j].iov_len;
+            ++j;
+            if (iov_[j - 1].iov_len < segment) {
+                break;  // a shorter one ends the run
+            }
+        }
+        mmsghdr& w = wire_[runs];
+        w = msgs_[i];
+        w.msg_hdr.msg_iov = &iov_[i];
+        w.msg_hdr.msg_iovlen = j - i;
+        if (j - i > 1) {
+            auto& space = gso_control_[runs].bytes;
+            w.msg_hdr.msg_control = space.data();
+            w.msg_hdr.msg_controllen = CMSG_SPACE(sizeof(std::uint16_t));
+            cmsghdr* c = CMSG_FIRSTHDR(&w.msg_hdr);
+            c->cmsg_level = SOL_UDP;
+            c->cmsg_type = UDP_SEGMENT;
+            c->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
+            const auto size16 = static_cast<std::uint16_t>(segment);
+            std::memcpy(CMSG_DATA(c), &size16, sizeof size16);
+        }
+        runs_[runs++] = Run{i, j - i};
+        i = j;
+    }
+    std::size_t k = 0;
+    while (k < runs) {
+        const int n = ::sendmmsg(fd, &wire_[k], static_cast<unsigned>(runs - k), MSG_DONTWAIT);
+        if (n > 0) {
+            const std::size_t stop = k + static_cast<std::size_t>(n);
+            for (; k < stop; ++k) {
+                r.datagrams += runs_[k].count;
+                r.bytes += wire_[k].msg_len;
+            }
+            continue;
+        }
+        const int err = n < 0 ? errno : EAGAIN;
+        if (err == EINTR) {
+            continue;
+        }
+        const Run run = runs_[k];
+        if (err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS) {
+            r.dropped += count_ - run.begin;
+            break;
+        }
+        if (run.count > 1 && (err == EIO || err == EOPNOTSUPP || err == EINVAL)) {
+            // Segmentation refused: this run again, one datagram each. EIO and EOPNOTSUPP
+            // mean the path cannot do it at all (no checksum offload, no GSO).
+            if (err != EINVAL) {
+                gso_ = false;
+            }
+            send_plain(fd, run.begin, run.begin + run.count, r);
+            ++k;
+            continue;
+        }
+        r.errors += run.count;
+        r.last_error = err;
+        r.last_error_index = run.begin;
+        ++k;
+    }
+}
+
+BatchSendResult TxBatch::send(int fd) {
+    BatchSendResult r;
+    if (gso_ && count_ > 1) {
+        send_gso(fd, r);
+    } else {
+        send_plain(fd, 0, count_, r);
     }
     const std::size_t queued = count_;
     count_ = 0;

@@ -20,15 +20,21 @@ inline constexpr std::size_t mmsg_batch_size = 64;
 // `count` buffers of `size` bytes, each starting on a cache line.
 class BatchBuffers {
 public:
-    // Reallocates (losing the contents) only when `size` changes. True if it did.
+    // Reallocates (losing the contents) only when `count` or `size` changes. True if it did.
     bool resize(std::size_t count, std::size_t size);
     std::size_t size() const { return size_; }
     std::byte* get(std::size_t i) const { return storage_.get() + i * stride_; }
 
 private:
     std::unique_ptr<std::byte[]> storage_;
+    std::size_t count_ = 0;
     std::size_t size_ = 0;
     std::size_t stride_ = 0;
+};
+
+// Room for one cmsg carrying an int (UDP_GRO on receive, UDP_SEGMENT on send).
+struct alignas(cmsghdr) CmsgSpace {
+    std::array<std::byte, 32> bytes{};
 };
 
 // Up to mmsg_batch_size received messages with their source addresses.
@@ -40,21 +46,30 @@ public:
         bool truncated = false;      // larger than the buffer: its bytes are not available
         const sockaddr* from = nullptr;
         socklen_t from_length = 0;
+        // UDP GRO: bytes holds datagrams of this size (the last may be shorter); 0: one datagram.
+        std::size_t segment_size = 0;
     };
 
     RxBatch();
     RxBatch(const RxBatch&) = delete;
     RxBatch& operator=(const RxBatch&) = delete;
 
-    void resize(std::size_t buffer_size);
+    // `count` (at most mmsg_batch_size) buffers of buffer_size bytes.
+    void resize(std::size_t buffer_size, std::size_t count = mmsg_batch_size);
     std::size_t buffer_size() const { return buffers_.size(); }
+    std::size_t count() const { return count_; }
+    // Asks for the UDP_GRO cmsg of every message (the socket has UDP_GRO on).
+    void set_udp_gro(bool on) { gro_ = on; }
 
-    // Receives up to mmsg_batch_size messages without blocking: how many, or a negative errno.
+    // Receives up to count() messages without blocking: how many, or a negative errno.
     int receive(int fd);
     Message get(std::size_t i);
 
 private:
     BatchBuffers buffers_;
+    std::size_t count_ = mmsg_batch_size;
+    bool gro_ = false;
+    std::array<CmsgSpace, mmsg_batch_size> control_{};
     std::array<mmsghdr, mmsg_batch_size> msgs_{};
     std::array<iovec, mmsg_batch_size> iov_{};
     std::array<sockaddr_storage, mmsg_batch_size> names_{};
@@ -107,8 +122,30 @@ public:
     // counted; a full socket buffer drops the rest. The batch is empty afterwards.
     BatchSendResult send(int fd);
 
+    // UDP GSO: send() hands runs of consecutive entries with the same destination and the same
+    // size (the last of a run may be shorter) to the kernel as one message with a UDP_SEGMENT
+    // cmsg. A kernel or device that refuses it gets the run again one by one, and GSO goes off
+    // for good when the refusal says it is not available (EIO, EOPNOTSUPP).
+    void set_udp_gso(bool on) { gso_ = on; }
+    bool udp_gso() const { return gso_; }
+
+    static constexpr std::size_t max_gso_bytes = 65507;  // IPv4 UDP payload limit
+
 private:
     void record(std::size_t i, std::size_t size);
+    // Sends entries [begin, end) one message each.
+    void send_plain(int fd, std::size_t begin, std::size_t end, BatchSendResult& r);
+    void send_gso(int fd, BatchSendResult& r);
+    bool same_destination(std::size_t a, std::size_t b) const;
+
+    struct Run {
+        std::size_t begin = 0;
+        std::size_t count = 0;
+    };
+    bool gso_ = false;
+    std::array<mmsghdr, mmsg_batch_size> wire_{};
+    std::array<Run, mmsg_batch_size> runs_{};
+    std::array<CmsgSpace, mmsg_batch_size> gso_control_{};
 
     BatchBuffers buffers_;
     std::size_t count_ = 0;

@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -88,8 +90,14 @@ UdpIpcp::UdpIpcp(UdpIpcpConfig& cfg, EngineUser& user, UniqueFd fd, const Socket
       tx_(std::make_unique<UdpTxBatch>(local.ip().family())),
       engine_(codec_, *this, user, cfg.engine),
       follow_link_(cfg.follow_link) {
-    rx_->resize(rx_buffer_size());
-    tx_->resize(engine_.data_header_size() + engine_.max_sdu());
+    const char* offload = std::getenv("OGW_UDP_OFFLOAD");
+    if (offload == nullptr || std::string_view(offload) != "0") {
+        tx_->set_udp_gso(udp_gso_available(fd_.get()));
+        gro_ = enable_udp_gro(fd_.get());
+        rx_->set_udp_gro(gro_);
+    }
+    rx_->resize(rx_buffer_size(), gro_ ? gro_rx_batch : udp_batch_size);
+    tx_->resize(engine_.data_header_size() + engine_.max_sdu() + engine_.data_trailer_size());
     const SocketBuffers buffers = socket_buffers(fd_.get());
     OGW_LOG(info, log_tag_) << "udp bound to " << address() << ", mtu " << mtu_
                             << ", largest message " << max_message_ << ", socket buffers "
@@ -97,7 +105,8 @@ UdpIpcp::UdpIpcp(UdpIpcpConfig& cfg, EngineUser& user, UniqueFd fd, const Socket
                             << (local_.ip().is_unspecified()
                                     ? " (unspecified address: replies leave from the address "
                                       "routing picks)"
-                                    : "");
+                                    : "")
+                            << (tx_->udp_gso() ? ", gso" : "") << (gro_ ? ", gro" : "");
 }
 
 UdpIpcp::~UdpIpcp() {
@@ -186,13 +195,20 @@ void UdpIpcp::flush() {
 
 // ------------------------------------------------------------------------- receiving
 
-std::size_t UdpIpcp::rx_buffer_size() const {
+std::size_t UdpIpcp::datagram_limit() const {
     return std::max(max_message_ + 1, min_rx_buffer);
 }
 
+std::size_t UdpIpcp::rx_buffer_size() const {
+    return gro_ ? std::max(gro_rx_buffer, datagram_limit()) : datagram_limit();
+}
+
 void UdpIpcp::on_readable() {
-    rx_->resize(rx_buffer_size());  // after set_mtu(); a no-op otherwise
-    for (std::size_t round = 0; round < rx_batches_per_wakeup; ++round) {
+    rx_->resize(rx_buffer_size(), gro_ ? gro_rx_batch : udp_batch_size);  // after set_mtu()
+    const std::size_t rounds = gro_ ? gro_rx_batches_per_wakeup : rx_batches_per_wakeup;
+    // One clock read per wakeup: the batches of one wakeup arrived together.
+    const Instant now = loop_ != nullptr ? loop_->now() : Instant{};
+    for (std::size_t round = 0; round < rounds; ++round) {
         const int n = rx_->receive(fd_.get());
         if (n < 0) {
             if (n != -EAGAIN && n != -EWOULDBLOCK && n != -EINTR) {
@@ -200,28 +216,39 @@ void UdpIpcp::on_readable() {
             }
             return;
         }
-        const Instant now = loop_ != nullptr ? loop_->now() : Instant{};
         for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
             const auto d = rx_->get(i);
-            ++counters_.rx_datagrams;
             counters_.rx_bytes += d.size;
             const auto from = udp_peer_address(d.from, d.from_length);
-            if (d.truncated) {
+            // With GRO the buffers are 64 KiB, but a datagram is still held to what a buffer
+            // without GRO would take.
+            const std::size_t unit = d.segment_size != 0 ? d.segment_size : d.size;
+            if (d.truncated || unit > datagram_limit()) {
+                ++counters_.rx_datagrams;
                 ++counters_.rx_truncated;
                 engine_.count_drop(DropReason::too_big);
                 OGW_LOG_RATELIMITED(warn, log_tag_)
-                    << "datagram of " << d.size << " bytes from "
+                    << "datagram of " << unit << " bytes from "
                     << (from ? format(*from) : std::string("?"))
-                    << " is larger than the receive buffer (" << rx_->buffer_size() << "): dropped";
+                    << " is larger than the receive buffer (" << datagram_limit()
+                    << "): dropped";
                 continue;
             }
             if (!from) {
+                ++counters_.rx_datagrams;
                 engine_.count_drop(DropReason::bad_value);
                 continue;
             }
-            engine_.on_receive(now, *from, d.bytes);
+            const std::size_t segment =
+                d.segment_size != 0 && d.segment_size < d.size ? d.segment_size : d.size;
+            std::size_t at = 0;
+            do {  // an empty datagram too goes to the engine (which counts it)
+                ++counters_.rx_datagrams;
+                engine_.on_receive(now, *from, d.bytes.subspan(at, std::min(segment, d.size - at)));
+                at += segment;
+            } while (at < d.size);
         }
-        if (static_cast<std::size_t>(n) < udp_batch_size) {
+        if (static_cast<std::size_t>(n) < rx_->count()) {
             return;  // drained
         }
     }
@@ -321,7 +348,7 @@ void UdpIpcp::set_mtu(std::uint32_t mtu) {
     mtu_ = mtu;
     max_message_ = udp_max_payload(mtu, local_.ip().family());
     engine_.set_max_message_size(max_message_);
-    tx_->resize(engine_.data_header_size() + engine_.max_sdu());
+    tx_->resize(engine_.data_header_size() + engine_.max_sdu() + engine_.data_trailer_size());
     OGW_LOG(info, log_tag_) << "mtu " << mtu_ << ", largest message " << max_message_;
 }
 

@@ -4,6 +4,7 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/ioctl.h>
 
 #include <algorithm>
@@ -153,6 +154,16 @@ std::size_t udp_max_payload(std::uint32_t mtu, IpAddress::Family family) {
     // The 16-bit payload length excludes the 40-byte IPv6 header.
     const std::size_t packet = std::max<std::size_t>(mtu, 1280);
     return std::min<std::size_t>(packet - 40, 65535) - udp_header;
+}
+
+bool udp_gso_available(int fd) {
+    const int off = 0;  // the socket default stays "no segmentation"; cmsgs ask per message
+    return ::setsockopt(fd, SOL_UDP, UDP_SEGMENT, &off, sizeof off) == 0;
+}
+
+bool enable_udp_gro(int fd) {
+    const int on = 1;
+    return ::setsockopt(fd, SOL_UDP, UDP_GRO, &on, sizeof on) == 0;
 }
 
 // ------------------------------------------------------------------------- send batch

@@ -50,6 +50,11 @@ std::optional<std::uint32_t> interface_mtu(int fd, const SocketAddress& local);
 // minimum counts as that minimum).
 std::size_t udp_max_payload(std::uint32_t mtu, IpAddress::Family family);
 
+// UDP GSO (UDP_SEGMENT) and GRO (UDP_GRO) where the kernel has them (Linux 4.18, 5.0): true
+// if the socket accepted the option.
+bool udp_gso_available(int fd);
+bool enable_udp_gro(int fd);
+
 struct UdpSendResult : BatchSendResult {
     std::optional<PeerAddress> last_error_to;  // where the last refused datagram went
 };
@@ -70,6 +75,8 @@ public:
 
     // Drops whatever is queued: send() first.
     void resize(std::size_t slot_size) { batch_.resize(slot_size); }
+    void set_udp_gso(bool on) { batch_.set_udp_gso(on); }
+    bool udp_gso() const { return batch_.udp_gso(); }
     std::size_t slot_size() const { return batch_.slot_size(); }
 
     std::size_t size() const { return batch_.size(); }

@@ -347,6 +347,30 @@ TEST_P(UdpIpcpTest, DeliversABatchOf200QueuedFrames) {
     }
 }
 
+// With UDP GSO and GRO (on unless OGW_UDP_OFFLOAD=0), runs of equal frames leave as one
+// message and arrive as one; a shorter frame ends a run, a longer one starts the next.
+TEST_P(UdpIpcpTest, KeepsOrderAcrossRunsOfEqualAndUnequalFrames) {
+    const auto [ea, eb] = allocate();
+    std::vector<std::string> sent;
+    for (int i = 0; i < 150; ++i) {
+        const auto size = static_cast<std::size_t>(i < 50    ? 1000
+                                                   : i == 50 ? 10
+                                                   : i < 100 ? 1200
+                                                             : 1 + i % 7);
+        std::string frame(size, static_cast<char>('a' + i % 26));
+        frame.replace(0, std::min<std::size_t>(size, 3), std::to_string(i).substr(0, size));
+        sent.push_back(frame);
+        ASSERT_TRUE(send_in_slot(*a, now(), ea, frame));
+    }
+    a->flush();
+    run_until(*loop, [&] { return user_b.data.size() == sent.size(); });
+    ASSERT_EQ(user_b.data.size(), sent.size());
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+        EXPECT_EQ(user_b.data[i], std::make_pair(eb, sent[i])) << i;
+    }
+    EXPECT_EQ(b->underlay_counters().rx_datagrams, a->underlay_counters().tx_datagrams);
+}
+
 TEST_P(UdpIpcpTest, KeepalivesAndPeerTimeoutRunOnTheLoopTimer) {
     qosspec_t qos = qos_raw;
     qos.timeout = 200;

@@ -91,6 +91,9 @@ public:
     void stop() { stop_requested_.store(true, std::memory_order_relaxed); }
 
     Instant now() const { return clock_->now(); }
+    // Inside the handlers of one wakeup: the time that wakeup began (one clock read for a
+    // whole batch of packets); now() anywhere else. For per-packet timestamps on the data path.
+    Instant wake_time() const { return in_dispatch_ ? wake_time_ : now(); }
 
 private:
     struct Registration {
@@ -123,6 +126,8 @@ private:
     std::unordered_map<int, Registration> registrations_;
     std::uint32_t next_generation_ = 1;
     std::array<epoll_event, 64> events_{};
+    Instant wake_time_{};
+    bool in_dispatch_ = false;
 
     std::unordered_map<std::uint64_t, Timer> timers_;
     std::set<TimerKey> timer_queue_;
