@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Builds ogw (Debug, ASan+UBSan), runs every test with ctest and every fuzz target for a
 # bounded time. Integration tests need root and skip without it.
-#   FUZZ_SECONDS   seconds per fuzz target (default 20; 0 skips fuzzing)
+#   FUZZ_SECONDS   seconds per fuzz target (default 30; 0 skips fuzzing); one per core at a time
 #   BUILD_DIR      build directory (default build-test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,7 @@ root=$(pwd)
 
 build=${BUILD_DIR:-build-test}
 jobs=$(nproc)
-fuzz_seconds=${FUZZ_SECONDS:-20}
+fuzz_seconds=${FUZZ_SECONDS:-30}
 status=0
 
 echo "== configure and build ($build: Debug, ASan+UBSan)"
@@ -26,18 +26,38 @@ if [ "$fuzz_seconds" -gt 0 ]; then
     cmake --build build-fuzz -j "$jobs"
     work=$(mktemp -d /tmp/ogw-fuzz.XXXXXX)
     trap 'rm -rf "$work"' EXIT
-    while IFS= read -r -d '' bin; do
+    # run_fuzzer BIN: fuzzes from a copy of the target's seed corpus; writes NAME.result.
+    run_fuzzer() {
+        local bin=$1 name corpus_src
         name=$(basename "$bin")
         corpus_src=$(find "$root" -path "*/fuzz/corpus/${name%_fuzz}" -type d -not -path "*/build*" | head -n1)
         mkdir -p "$work/$name"
         [ -n "$corpus_src" ] && cp -r "$corpus_src/." "$work/$name/"
         if "$bin" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
-                  -artifact_prefix="$work/" "$work/$name" >"$work/$name.log" 2>&1; then
-            echo "fuzz $name: ok ($(grep -Eo 'Done [0-9]+ runs' "$work/$name.log" || echo '?'))"
+                  -artifact_prefix="$work/$name-" "$work/$name" >"$work/$name.log" 2>&1; then
+            echo "fuzz $name: ok ($(grep -Eo 'Done [0-9]+ runs' "$work/$name.log" || echo '?'))" >"$work/$name.result"
         else
-            echo "fuzz $name: FAILED"; tail -n 40 "$work/$name.log"; status=1
+            echo "fuzz $name: FAILED" >"$work/$name.result"
         fi
-    done < <(find build-fuzz -type f -name '*_fuzz' -perm -u+x -print0)
+    }
+    # One fuzzer per core at a time.
+    running=0
+    while IFS= read -r -d '' bin; do
+        run_fuzzer "$bin" &
+        running=$((running + 1))
+        if [ "$running" -ge "$jobs" ]; then
+            wait -n || true
+            running=$((running - 1))
+        fi
+    done < <(find build-fuzz -type f -name '*_fuzz' -perm -u+x -print0 | sort -z)
+    wait
+    for result in "$work"/*.result; do
+        cat "$result"
+        if grep -q FAILED "$result"; then
+            tail -n 40 "$work/$(basename "$result" .result).log"
+            status=1
+        fi
+    done
 fi
 
 echo "== ctest"
