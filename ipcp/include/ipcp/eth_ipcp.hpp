@@ -24,6 +24,7 @@
 #include <flowlib/clock.hpp>
 #include <flowlib/inet.hpp>
 #include <flowlib/result.hpp>
+#include <flowlib/sys/deadline_timer.hpp>
 #include <flowlib/sys/event_loop.hpp>
 #include <flowlib/sys/unique_fd.hpp>
 #include <ipcp/codec.hpp>
@@ -166,8 +167,7 @@ private:
     std::uint64_t name_queries_answered_ = 0;
 
     EventLoop* loop_ = nullptr;
-    TimerId timer_ = TimerId::none;
-    std::optional<Instant> armed_;
+    DeadlineTimer timer_{[this] { on_timer(); }};
     std::shared_ptr<int> hook_token_;  // the loop's before-wait hook acts while this lives
     std::unique_ptr<LinkMonitor> monitor_;
 };

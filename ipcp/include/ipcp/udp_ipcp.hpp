@@ -34,6 +34,7 @@
 #include <flowlib/clock.hpp>
 #include <flowlib/inet.hpp>
 #include <flowlib/result.hpp>
+#include <flowlib/sys/deadline_timer.hpp>
 #include <flowlib/sys/event_loop.hpp>
 #include <flowlib/sys/unique_fd.hpp>
 #include <ipcp/codec.hpp>
@@ -165,8 +166,7 @@ private:
     ShimEngine engine_;
 
     EventLoop* loop_ = nullptr;
-    TimerId timer_ = TimerId::none;
-    std::optional<Instant> armed_;
+    DeadlineTimer timer_{[this] { on_timer(); }};
     std::shared_ptr<int> hook_token_;  // the loop's before-wait hook acts while this lives
     bool follow_link_;
     bool link_owner_seen_ = false;  // an interface owned the bind address at some point

@@ -317,11 +317,7 @@ void EthIpcp::stop() {
     if (auto r = loop_->remove(fd_.get()); !r) {
         OGW_LOG(warn, log_tag_) << r.error().message();
     }
-    if (timer_ != TimerId::none) {
-        loop_->cancel_timer(timer_);
-    }
-    timer_ = TimerId::none;
-    armed_.reset();
+    timer_.cancel(*loop_);
     hook_token_.reset();
     loop_ = nullptr;
 }
@@ -341,29 +337,12 @@ std::optional<Instant> EthIpcp::next_deadline() const {
 }
 
 void EthIpcp::rearm_timer() {
-    if (loop_ == nullptr) {
-        return;
+    if (loop_ != nullptr) {
+        timer_.arm(*loop_, next_deadline());
     }
-    const auto next = next_deadline();
-    if (!next) {
-        if (timer_ != TimerId::none) {
-            loop_->cancel_timer(timer_);
-            timer_ = TimerId::none;
-        }
-        armed_.reset();
-        return;
-    }
-    if (armed_ == next) {
-        return;
-    }
-    if (timer_ == TimerId::none || !loop_->reschedule(timer_, *next)) {
-        timer_ = loop_->add_timer(*next, [this] { on_timer(); });
-    }
-    armed_ = next;
 }
 
 void EthIpcp::on_timer() {
-    armed_.reset();
     const Instant t = loop_->now();
     engine_.on_timer(t);
     resolver_.on_timer(t);

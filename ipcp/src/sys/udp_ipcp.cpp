@@ -298,11 +298,7 @@ void UdpIpcp::stop() {
     if (auto r = loop_->remove(fd_.get()); !r) {
         OGW_LOG(warn, log_tag_) << r.error().message();
     }
-    if (timer_ != TimerId::none) {
-        loop_->cancel_timer(timer_);
-    }
-    timer_ = TimerId::none;
-    armed_.reset();
+    timer_.cancel(*loop_);
     hook_token_.reset();
     loop_ = nullptr;
 }
@@ -313,29 +309,12 @@ void UdpIpcp::before_wait() {
 }
 
 void UdpIpcp::rearm_timer() {
-    if (loop_ == nullptr) {
-        return;
+    if (loop_ != nullptr) {
+        timer_.arm(*loop_, engine_.next_deadline());
     }
-    const auto next = engine_.next_deadline();
-    if (!next) {
-        if (timer_ != TimerId::none) {
-            loop_->cancel_timer(timer_);
-            timer_ = TimerId::none;
-        }
-        armed_.reset();
-        return;
-    }
-    if (armed_ == next) {
-        return;
-    }
-    if (timer_ == TimerId::none || !loop_->reschedule(timer_, *next)) {
-        timer_ = loop_->add_timer(*next, [this] { on_timer(); });
-    }
-    armed_ = next;
 }
 
 void UdpIpcp::on_timer() {
-    armed_.reset();
     engine_.on_timer(loop_->now());
     // Rescheduled from its own callback, the loop timer is kept (no new allocation).
     rearm_timer();
