@@ -44,6 +44,17 @@ FlowRecord* FlowTable::find_remote(const PeerAddress& peer, Eid remote) {
     return it == by_remote_.end() ? nullptr : find(it->second);
 }
 
+bool FlowTable::recently_released(Eid eid) const {
+    const std::uint32_t slot = eid_slot(eid);
+    if (slot == 0 || slot >= slots_.size() || eid_generation(eid) == 0) {
+        return false;
+    }
+    const std::uint32_t current = generations_[slot];
+    const std::uint32_t previous = (current + eid_generations - 1) % eid_generations;
+    const std::uint32_t gen = eid_generation(eid);
+    return (gen == current && !slots_[slot]) || (gen == previous && slots_[slot]);
+}
+
 void FlowTable::index_remote(FlowRecord& rec) {
     if (!rec.indexed && rec.remote_eid != no_eid) {
         by_remote_[RemoteKey{rec.peer, rec.remote_eid}] = rec.eid;

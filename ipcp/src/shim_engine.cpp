@@ -44,6 +44,14 @@ ShimEngine::ShimEngine(const Codec& codec, Transmitter& tx, EngineUser& user,
     init_security();
 }
 
+void ShimEngine::count_late_or_drop(Eid dst) {
+    if (flows_.recently_released(dst)) {
+        ++counters_.late_messages;
+    } else {
+        count_drop(DropReason::unknown_endpoint);
+    }
+}
+
 FlowRecord* ShimEngine::live(Eid eid) {
     FlowRecord* rec = flows_.find(eid);
     if (rec == nullptr || rec->fsm.state() == FlowState::closed) {
@@ -472,7 +480,7 @@ void ShimEngine::handle(Instant now, const PeerAddress& from, const FlowDeallocM
     }
     const bool unknown_endpoint = m.reason == DeallocReason::unknown_endpoint;
     if (rec == nullptr) {
-        count_drop(DropReason::unknown_endpoint);
+        count_late_or_drop(m.dst_eid);
         if (!unknown_endpoint) {
             // Our earlier ack was lost and the flow is gone: acknowledge again.
             transmit(from, DeallocAckMsg{m.src_eid, m.dst_eid});
@@ -484,9 +492,13 @@ void ShimEngine::handle(Instant now, const PeerAddress& from, const FlowDeallocM
 
 void ShimEngine::handle(Instant now, const PeerAddress& from, const DeallocAckMsg& m) {
     FlowRecord* rec = live(m.dst_eid);
-    if (rec == nullptr || !(rec->peer == from) || rec->remote_eid != m.src_eid) {
-        count_drop(rec == nullptr ? DropReason::unknown_endpoint : DropReason::wrong_peer);
+    if (rec == nullptr) {
+        count_late_or_drop(m.dst_eid);
         return;  // acks are never answered
+    }
+    if (!(rec->peer == from) || rec->remote_eid != m.src_eid) {
+        count_drop(DropReason::wrong_peer);
+        return;
     }
     apply(now, *rec, rec->fsm.on_dealloc_ack(now));
 }

@@ -192,6 +192,31 @@ TEST_F(ShimEngineTest, StaleGenerationNeverReachesNewFlow) {
     EXPECT_NE(a.engine().find(reused), nullptr);
 }
 
+TEST_F(ShimEngineTest, LateCopiesOfClosingMessagesAreNotDrops) {
+    const Eid ea = allocate();
+    const Eid eb = server_eid();
+    a.engine().dealloc(clock.now(), ea);  // two FLOW_DEALLOC copies, each acknowledged
+    net.run_for(100ms);
+    b.engine().dealloc(clock.now(), eb);
+    ASSERT_EQ(a.engine().flow_count(), 0U);
+    ASSERT_EQ(b.engine().flow_count(), 0U);
+    // A copy delayed past b's close, and a dealloc naming an eid b never issued.
+    CodecV1 codec;
+    std::vector<std::byte> frame(64);
+    auto& port = net.attach("late");
+    frame.resize(codec.encode(FlowDeallocMsg{eb, ea, flow::DeallocReason::closed}, frame));
+    port.transmit(b.address(), frame);
+    frame.resize(64);
+    frame.resize(codec.encode(FlowDeallocMsg{eb + 1, ea, flow::DeallocReason::closed}, frame));
+    port.transmit(b.address(), frame);
+    net.run_for(20ms);
+    EXPECT_GE(b.engine().counters().late_messages, 1U);
+    EXPECT_EQ(b.engine().counters().total_drops(), 1U);  // only the never-issued eid
+    EXPECT_EQ(b.engine().counters().drops[static_cast<std::size_t>(DropReason::unknown_endpoint)],
+              1U);
+    EXPECT_EQ(a.engine().counters().total_drops(), 0U);
+}
+
 TEST_F(ShimEngineTest, KeepaliveEchoMeasuresRtt) {
     qosspec_t qos = qos_raw;
     qos.timeout = 400;

@@ -23,6 +23,9 @@ public:
     FlowRecord* find(Eid eid);
     const FlowRecord* find(Eid eid) const;
     FlowRecord* find_remote(const PeerAddress& peer, Eid remote);
+    // The eid was this table's and its flow is gone: the last or the one before last in its
+    // slot. Late copies of a closing exchange name such eids.
+    bool recently_released(Eid eid) const;
 
     void index_remote(FlowRecord& rec);
     void erase(Eid eid);

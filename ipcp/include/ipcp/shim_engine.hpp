@@ -75,6 +75,8 @@ struct EngineCounters {
     std::uint64_t tx_messages = 0;
     std::uint64_t unknown_endpoint_replies = 0;
     std::uint64_t unknown_endpoint_replies_suppressed = 0;
+    // Duplicate FLOW_DEALLOC / DEALLOC_ACK copies for a flow this end already closed.
+    std::uint64_t late_messages = 0;
     std::uint64_t flows_allocated = 0;
     std::uint64_t flow_alloc_failures = 0;
 
@@ -147,6 +149,8 @@ public:
     std::size_t flow_count() const { return flows_.size(); }
     const EngineCounters& counters() const { return counters_; }
     void count_drop(DropReason r) { ++counters_.drops[static_cast<std::size_t>(r)]; }
+    // A closing message for `dst` with no live flow: late if `dst` was ours, else a drop.
+    void count_late_or_drop(Eid dst);
 
 private:
     class Reentry;  // defers freeing of closed flows until the outermost call returns
