@@ -110,17 +110,14 @@ tunnel_up() {
         openvpn-aes256gcm) tunnel_openvpn_up gcm ;;
         openvpn-none) tunnel_openvpn_up none ;;
         trivial) tunnel_trivial_up ;;
-        ogw-encrypted)
-            TUN_ERROR="ogw has no encryption yet (issue 8); the slot is kept for it"
-            return 1
-            ;;
+        ogw-encrypted) tunnel_ogw_encrypted_up ;;
         *) TUN_ERROR="unknown tunnel '$1'"; return 1 ;;
     esac
 }
 tunnel_down() {
     case $1 in
         veth) tunnel_veth_down ;;
-        ogw) tunnel_ogw_down ;;
+        ogw | ogw-encrypted) tunnel_ogw_down ;;
         wireguard-go) tunnel_wireguard_down ;;
         openvpn-*) tunnel_openvpn_down ;;
         trivial) tunnel_trivial_down ;;

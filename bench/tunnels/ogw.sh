@@ -2,8 +2,9 @@
 # shellcheck shell=bash
 #
 # ogw: one ogwd per namespace, TUN gateway (mode = tun, flow-mapping = session: every session
-# gets its own flow) over the UDP shim on the underlay, unencrypted (encryption does not exist
-# yet). MTU auto. Built in Release by run.sh into build-bench.
+# gets its own flow) over the UDP shim on the underlay. MTU auto. Built in Release by run.sh
+# into build-bench. tunnel_ogw_up runs it unencrypted; tunnel_ogw_encrypted_up with a fresh key
+# pair per side, each listing the other's public key, and encryption = required.
 #
 # tunnel_ogw_up [KEY = VALUE]...: extra [gateway] keys (e.g. "peer-timeout = 200ms") override
 # the defaults below: max-sessions = 200000, idle-timeout = 1h, peer-timeout = 120s (the
@@ -54,6 +55,13 @@ _ogw_config() {
         for key in "${!keys[@]}"; do
             echo "$key = ${keys[$key]}"
         done
+        if [[ ${OGW_ENCRYPTED:-0} == 1 ]]; then
+            echo
+            echo "[security]"
+            echo "private-key = $WORK/ogw-$side.key"
+            echo "peer-key = bench-$other $("$OGW" pubkey <"$WORK/ogw-$other.key")"
+            echo "encryption = required"
+        fi
     } >"$WORK/ogw-$side.conf"
 }
 
@@ -75,12 +83,23 @@ ogw_start() {
 tunnel_ogw_up() {
     DST=$TUN_B
     [[ -x $OGWD && -x $OGW ]] || { TUN_ERROR="ogwd/ogw not built"; return 1; }
+    if [[ ${OGW_ENCRYPTED:-0} == 1 ]]; then
+        local side
+        for side in a b; do
+            (umask 077 && "$OGW" genkey >"$WORK/ogw-$side.key") ||
+                { TUN_ERROR="ogw genkey failed"; return 1; }
+        done
+    fi
     _ogw_config a "$UNDER_A" "$UNDER_B" "$TUN_A" "$@"
     _ogw_config b "$UNDER_B" "$UNDER_A" "$TUN_B" "$@"
     ogw_start a && ogw_start b || return 1
     TUN_PIDS=("$(bg_pid ogwd-a)" "$(bg_pid ogwd-b)")
-    TUN_DESC="$("$OGWD" --version 2>/dev/null | head -n1), Release; TUN gateway, flow-mapping = session, UDP shim, no encryption; MTU $(in_a cat /sys/class/net/ogw0/mtu)"
+    local crypto="no encryption"
+    [[ ${OGW_ENCRYPTED:-0} != 1 ]] || crypto="encryption = required (X25519 handshake, ChaCha20-Poly1305)"
+    TUN_DESC="$("$OGWD" --version 2>/dev/null | head -n1), Release; TUN gateway, flow-mapping = session, UDP shim, $crypto; MTU $(in_a cat /sys/class/net/ogw0/mtu)"
 }
+
+tunnel_ogw_encrypted_up() { OGW_ENCRYPTED=1 tunnel_ogw_up "$@"; }
 
 # ogw_stop SIDE [SIGNAL]: stops side a's or b's ogwd (SIGTERM: graceful, 3 s, then SIGKILL).
 ogw_stop() {

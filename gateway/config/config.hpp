@@ -112,6 +112,8 @@ struct SecurityConfig {
     std::vector<PeerKey> peer_keys;
     // Default: required once private-key is set, else off.
     EncryptionMode encryption = EncryptionMode::off;
+    // A sealed flow's initiator renews its keys this often (docs/security.md §6.1).
+    std::uint64_t rekey_after_ms = 120'000;
 
     bool enabled() const { return encryption != EncryptionMode::off; }
     friend bool operator==(const SecurityConfig&, const SecurityConfig&) = default;

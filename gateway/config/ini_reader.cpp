@@ -36,10 +36,11 @@ constexpr std::array<KeySpec, 4> node_keys = {{
     {"user", false},
 }};
 
-constexpr std::array<KeySpec, 3> security_keys = {{
+constexpr std::array<KeySpec, 4> security_keys = {{
     {"private-key", false},
     {"peer-key", true},
     {"encryption", false},
+    {"rekey-after", false},
 }};
 
 constexpr std::array<KeySpec, 6> ipcp_keys = {{

@@ -11,6 +11,9 @@
 namespace ogw::gw::detail {
 namespace {
 
+constexpr std::uint64_t min_rekey_after_ms = 1'000;
+constexpr std::uint64_t max_rekey_after_ms = 3'600'000;
+
 constexpr Choices<EncryptionMode, 3> encryption_modes = {{
     {"required", EncryptionMode::required},
     {"optional", EncryptionMode::optional},
@@ -94,6 +97,15 @@ SecurityConfig read_security(ValueReader& reader, bool check_files) {
         }
     } else if (mode_value == nullptr) {
         security.encryption = have_key ? EncryptionMode::required : EncryptionMode::off;
+    }
+    if (const auto ms = reader.duration_ms("security.rekey-after")) {
+        if (*ms < min_rekey_after_ms || *ms > max_rekey_after_ms) {
+            reader.error(*reader.ini().find("security.rekey-after"), "security.rekey-after",
+                         "must lie between 1s and 1h (the keys of a flow last this long plus "
+                         "the larger of 60s and its peer timeout)");
+        } else {
+            security.rekey_after_ms = *ms;
+        }
     }
     if (security.encryption != EncryptionMode::off && peer_lines == 0) {
         reader.warning(Value{"", section->line}, "security.peer-key",

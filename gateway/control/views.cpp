@@ -94,6 +94,7 @@ json::Value ipcp_view(const ipcp::Ipcp& ipcp, std::size_t flows) {
         {"drops_total", engine.counters().total_drops()},
         {"unknown_endpoint_replies", engine.counters().unknown_endpoint_replies},
         {"late_messages", engine.counters().late_messages},
+        {"rekeys", engine.counters().rekeys},
         {"flows_allocated", engine.counters().flows_allocated},
         {"flow_alloc_failures", engine.counters().flow_alloc_failures},
     };

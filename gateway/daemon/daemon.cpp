@@ -99,6 +99,8 @@ Result<void> Daemon::load_security() {
                 .count());
     };
     s->rng = std::make_shared<ipcp::secure::SodiumRng>();
+    s->limits.rekey_after_time = std::chrono::milliseconds(sc.rekey_after_ms);
+    s->limits.reject_after_time = s->limits.rekey_after_time + ipcp::rekey_grace;
     OGW_LOG(info, "ogwd") << "encryption " << encryption_mode_name(sc.encryption)
                           << ": public key " << s->identity->public_key() << ", "
                           << s->peers.size() << " peer key(s)";

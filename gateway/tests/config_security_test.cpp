@@ -132,6 +132,24 @@ TEST(ConfigSecurity, BadValuesNameFileLineAndKey) {
                                        "takes private-key, peer-key, encryption")));
 }
 
+TEST(ConfigSecurity, RekeyAfterIsADurationWithinBounds) {
+    const std::string keys = "private-key = /etc/ogw/private.key\n";
+    auto outcome = parse(with_security(keys));
+    ASSERT_TRUE(outcome.ok());
+    EXPECT_EQ(outcome.config->security.rekey_after_ms, 120'000U);
+    outcome = parse(with_security(keys + "rekey-after = 2s\n"));
+    ASSERT_TRUE(outcome.ok());
+    EXPECT_EQ(outcome.config->security.rekey_after_ms, 2'000U);
+    outcome = parse(with_security(keys + "rekey-after = 500ms\n"));
+    ASSERT_EQ(outcome.errors.size(), 1U);
+    EXPECT_THAT(outcome.errors[0],
+                AllOf(StartsWith("test.conf:5: security.rekey-after: "), HasSubstr("between 1s")));
+    outcome = parse(with_security(keys + "rekey-after = soon\n"));
+    ASSERT_EQ(outcome.errors.size(), 1U);
+    EXPECT_THAT(outcome.errors[0], AllOf(StartsWith("test.conf:5: security.rekey-after: "),
+                                         HasSubstr("invalid duration")));
+}
+
 TEST(ConfigSecurity, EncryptionWithoutPrivateKeyIsAnError) {
     const auto outcome = parse(with_security("encryption = required\npeer-key = b " +
                                              std::string(key_b) + "\n"));

@@ -28,13 +28,17 @@ sec_config() {
     } >>"$(config_path "$s")"
 }
 
-# sec_drop NS REASON: the engine drop counter REASON of NS's [ipcp.wan] ('ogw --json ipcps').
-sec_drop() {
+# sec_wan NS FIELD: FIELD of NS's [ipcp.wan] in 'ogw --json ipcps' (a Python subscript path
+# after the IPCP object, e.g. '["rekeys"]').
+sec_wan() {
     local out
     out=$(ogw_json "$1" ipcps)
     json_get "$out" "[i for i in (lambda v: v[\"ipcps\"] if isinstance(v, dict) else v)(d[\"ipcps\"])
-        if i[\"name\"] == \"wan\"][0][\"drops\"][\"$2\"]"
+        if i[\"name\"] == \"wan\"][0]$2"
 }
+
+# sec_drop NS REASON: the engine drop counter REASON of NS's [ipcp.wan].
+sec_drop() { sec_wan "$1" "[\"drops\"][\"$2\"]"; }
 
 # sec_udp_payloads PCAP [BYTES]: the UDP payloads of an Ethernet/IPv4 capture, one hex string a
 # line (only their first BYTES bytes, when given).

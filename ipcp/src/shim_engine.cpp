@@ -96,7 +96,10 @@ void ShimEngine::transmit(const PeerAddress& to, const Message& m) {
 void ShimEngine::send_message(const PeerAddress& to, const Message& m) { transmit(to, m); }
 
 void ShimEngine::schedule(FlowRecord& rec) {
-    const auto due = rec.fsm.next_deadline();
+    auto due = rec.fsm.next_deadline();
+    if (const auto sealed = rec.secure ? secure_deadline(rec) : std::nullopt) {
+        due = due ? std::min(*due, *sealed) : *sealed;
+    }
     if (!due) {
         rec.scheduled.reset();
         return;
@@ -106,6 +109,15 @@ void ShimEngine::schedule(FlowRecord& rec) {
         rec.scheduled = *due;
         timers_.emplace(*due, rec.eid);
     }
+}
+
+void ShimEngine::send_keepalive(Instant now, FlowRecord& rec) {
+    rec.echo_token = next_token_++;
+    rec.echo_sent = now;
+    rec.counters.keepalives_sent++;
+    transmit_for(now, rec, rec.peer,
+                 KeepaliveMsg{rec.remote_eid, rec.eid, wire::keepalive_echo_request,
+                              rec.echo_token});
 }
 
 void ShimEngine::deliver_first_sdu(FlowRecord& rec) {
@@ -138,12 +150,7 @@ void ShimEngine::apply(Instant now, FlowRecord& rec, const FsmActions& a, bool a
         }
     }
     if (a.has(FsmActions::send_keepalive)) {
-        rec.echo_token = next_token_++;
-        rec.echo_sent = now;
-        rec.counters.keepalives_sent++;
-        transmit_for(now, rec, rec.peer,
-                     KeepaliveMsg{rec.remote_eid, rec.eid, wire::keepalive_echo_request,
-                                  rec.echo_token});
+        send_keepalive(now, rec);
     }
     if (a.has(FsmActions::send_dealloc) && rec.remote_eid != no_eid) {
         for (int i = 0; i < a.dealloc_copies; ++i) {
@@ -191,6 +198,9 @@ void ShimEngine::on_timer(Instant now) {
         }
         rec->scheduled.reset();
         apply(now, *rec, rec->fsm.on_timer(now));
+        if (rec->secure && (rec = live(eid)) != nullptr) {
+            secure_timer(now, *rec);
+        }
     }
 }
 

@@ -181,7 +181,7 @@ void ShimEngine::receive_secure_reply(Instant now, const PeerAddress& from,
     }
     SecureFlow& s = *rec->secure;
     auto r = s.initiator->consume_reply(*secure_->cfg.identity, now, msg, wire::flow_reply_size,
-                                        secure_->cfg.limits);
+                                        limits_for(*rec));
     if (!r.ok()) {
         count_drop(drop_for(r.error));
         OGW_LOG_RATELIMITED(debug, "ipcp") << "flow " << dst << ": reply not authentic: "
@@ -216,6 +216,7 @@ void ShimEngine::receive_secure_reply(Instant now, const PeerAddress& from,
         return;
     }
     s.keys.install_confirmed(std::move(*r.session));
+    s.initiated = true;
     rec->remote_eid = src;
     flows_.index_remote(*rec);
     apply(now, *rec, rec->fsm.on_reply(now, 0));
@@ -316,7 +317,7 @@ void ShimEngine::send_secure_reply(Instant now, FlowRecord& rec, int code) {
         be::store32(s.reply.data() + 8, code == 0 ? rec.eid : no_eid);
         be::store32(s.reply.data() + 12, static_cast<std::uint32_t>(code));
         auto r = s.responder->create_response(*secure_->rng, now, s.reply, wire::flow_reply_size,
-                                              secure_->cfg.limits);
+                                              limits_for(rec));
         s.responder.reset();
         if (!r.ok()) {
             s.reply.clear();
@@ -425,6 +426,13 @@ void ShimEngine::receive_sealed(Instant now, const PeerAddress& from,
     const std::size_t inner = frame.size() - sec::sealed_overhead;
     const auto type = static_cast<std::uint8_t>(be::load8(frame.data() + 1) &
                                                 ~sec::secure_type_flag);
+    if (type == sec::rekey_type) {
+        ++counters_.rx_messages;
+        receive_rekey(now, *rec, frame.subspan(sec::sealed_prefix_size,
+                                               frame.size() - sec::sealed_prefix_size -
+                                                   sec::sealed_suffix_size));
+        return;
+    }
     put_header(frame.data() + sec::clear_header_size, type, inner, dst);
     const auto v1 = frame.subspan(sec::clear_header_size, inner);
     const Decoded d = codec_.decode(v1, false);
@@ -434,6 +442,120 @@ void ShimEngine::receive_sealed(Instant now, const PeerAddress& from,
     }
     ++counters_.rx_messages;
     dispatch(now, from, d.msg, v1);
+}
+
+// ------------------------------------------------------------------------- rekeying
+
+sec::SessionLimits ShimEngine::limits_for(const FlowRecord& rec) const {
+    // A key stays usable for its rekey time plus the larger of the configured grace and the
+    // flow's peer timeout, so that a rekey falling into an outage the flow survives completes.
+    sec::SessionLimits l = secure_->cfg.limits;
+    const Duration grace = std::max(l.reject_after_time - l.rekey_after_time, rec.fsm.timeout());
+    if (l.rekey_after_time < l.reject_after_time) {
+        l.reject_after_time = l.rekey_after_time + grace;
+    }
+    return l;
+}
+
+bool ShimEngine::rekeys_now(const FlowRecord& rec) const {
+    const SecureFlow& s = *rec.secure;
+    const FlowState st = rec.fsm.state();
+    return s.initiated && s.keys.has_current() &&
+           (st == FlowState::allocated || st == FlowState::down);
+}
+
+std::optional<Instant> ShimEngine::secure_deadline(const FlowRecord& rec) const {
+    const SecureFlow& s = *rec.secure;
+    if (!rekeys_now(rec)) {
+        return std::nullopt;
+    }
+    if (s.rekey) {
+        return s.rekey_resend;
+    }
+    return s.keys.current()->created() + s.keys.current()->limits().rekey_after_time;
+}
+
+void ShimEngine::secure_timer(Instant now, FlowRecord& rec) {
+    SecureFlow& s = *rec.secure;
+    if (!rekeys_now(rec)) {
+        return;
+    }
+    if (!s.rekey && s.keys.rekey_due(now)) {
+        s.rekey.emplace(*secure_->rng, ++s.rekey_id, *s.keys.current());
+        s.rekey_resend = now;
+    }
+    if (s.rekey && now >= s.rekey_resend) {
+        // Repeated until answered; the key in use lasts a peer timeout longer than this.
+        s.rekey_resend = now + std::chrono::seconds(1);
+        send_rekey(now, rec, s.rekey->body());
+    }
+    schedule(rec);
+}
+
+void ShimEngine::send_rekey(Instant now, FlowRecord& rec, const sec::RekeyBody& body) {
+    std::array<std::byte, sec::rekey_message_size> out{};
+    put_header(out.data(), static_cast<std::uint8_t>(sec::rekey_type | sec::secure_type_flag),
+               out.size(), rec.remote_eid);
+    sec::write_rekey(std::span(out).subspan(sec::sealed_prefix_size).first<sec::rekey_body_size>(),
+                     body);
+    if (!rec.secure->keys.seal(now, out).ok()) {
+        rec.counters.drops++;
+        return;
+    }
+    ++counters_.tx_messages;
+    tx_.transmit(rec.peer, out);
+}
+
+void ShimEngine::receive_rekey(Instant now, FlowRecord& rec, std::span<const std::byte> body) {
+    const auto b = sec::parse_rekey(body);
+    if (!b) {
+        count_drop(DropReason::bad_value);
+        return;
+    }
+    apply(now, rec, rec.fsm.on_received(now));  // authentic: the peer is alive
+    SecureFlow& s = *rec.secure;
+    if (b->kind == sec::RekeyKind::offer) {
+        if (s.initiated) {
+            count_drop(DropReason::bad_value);  // only the flow's initiator offers
+            return;
+        }
+        if (s.answered && s.answered->id == b->id) {
+            if (s.answered->offer == b->ephemeral) {
+                send_rekey(now, rec, {sec::RekeyKind::answer, b->id, s.answered->answer});
+            } else {
+                count_drop(DropReason::replayed);
+            }
+            return;
+        }
+        // The initiator seals offers with its current session; opening it made that session
+        // current here too (a waiting next is promoted by the first message under it).
+        auto answer = sec::answer_rekey(*secure_->rng, *s.keys.current(), b->ephemeral, now,
+                                        limits_for(rec));
+        if (!answer) {
+            count_drop(DropReason::auth_failed);
+            return;
+        }
+        s.keys.install_unconfirmed(std::move(answer->session));
+        s.answered = SecureFlow::Answered{b->id, b->ephemeral, answer->ephemeral};
+        ++counters_.rekeys;
+        send_rekey(now, rec, {sec::RekeyKind::answer, b->id, answer->ephemeral});
+        return;
+    }
+    if (!s.initiated || !s.rekey || s.rekey->id() != b->id) {
+        count_drop(DropReason::replayed);  // an answer to no offer, or to an older one
+        return;
+    }
+    auto next = s.rekey->finish(b->ephemeral, now, limits_for(rec));
+    s.rekey.reset();
+    if (!next) {
+        count_drop(DropReason::auth_failed);
+        schedule(rec);  // offer again at the next timer
+        return;
+    }
+    s.keys.install_confirmed(std::move(*next));
+    ++counters_.rekeys;
+    send_keepalive(now, rec);  // the responder switches once it sees the new key
+    schedule(rec);
 }
 
 // ------------------------------------------------------------------------- input policy
@@ -478,6 +600,10 @@ void ShimEngine::on_receive_secure(Instant now, const PeerAddress& from,
             return;
         }
         const auto msg = bytes.first(length);
+        if (type == sec::rekey_type) {
+            receive_sealed(now, from, msg);
+            return;
+        }
         switch (static_cast<wire::Type>(type)) {
             case wire::Type::flow_req:
                 receive_initiation(now, from, msg);

@@ -40,6 +40,7 @@ protected:
     std::shared_ptr<const secure::Identity> id_b = identity(2);
     std::shared_ptr<const secure::Identity> id_c = identity(3);  // a key nobody lists
     std::vector<Captured> wire;
+    secure::SessionLimits limits;  // WireGuard's times: rekey after 120 s, reject after 180 s
 
     EngineConfig config(std::string name, std::shared_ptr<const secure::Identity> self,
                         std::vector<std::pair<std::string, secure::PublicKey>> peers,
@@ -55,6 +56,7 @@ protected:
                    static_cast<std::uint64_t>(clock.now().time_since_epoch().count());
         };
         s->rng = std::make_shared<secure::DeterministicRng>(seed);
+        s->limits = limits;
         c.security = std::move(s);
         return c;
     }
@@ -306,6 +308,93 @@ TEST_F(SecureEngineTest, ForgedDeallocKeepaliveAndDataChangeNothing) {
     EXPECT_EQ(b->engine().counters().total_drops(), before + 3);
     EXPECT_EQ(b->engine().find(eb)->fsm.state(), FlowState::allocated);
     EXPECT_EQ(a->engine().find(ea)->fsm.state(), FlowState::allocated);
+}
+
+std::size_t count_type(const std::vector<Captured>& wire, const PeerAddress& from,
+                       std::uint8_t type) {
+    return static_cast<std::size_t>(std::count_if(wire.begin(), wire.end(), [&](const auto& m) {
+        return m.from == from && m.bytes.size() > 1 && static_cast<std::uint8_t>(m.bytes[1]) == type;
+    }));
+}
+
+TEST_F(SecureEngineTest, LiveFlowRekeysAndKeepsCarryingData) {
+    limits.rekey_after_time = 2s;
+    limits.reject_after_time = 3s;
+    make_default();
+    const Eid ea = allocate();
+    const Eid eb = server_eid();
+    a->read(clock.now(), ea);
+    int sent = 0;
+    for (int i = 0; i < 40; ++i) {  // 20 s: ten key lifetimes
+        ASSERT_EQ(a->write(clock.now(), ea, "up"), 0);
+        ASSERT_EQ(b->write(clock.now(), eb, "down"), 0);
+        ++sent;
+        net.run_for(500ms);
+    }
+    net.run_for(200s);  // idle: keepalives only, still past several key lifetimes
+    ASSERT_EQ(a->write(clock.now(), ea, "up"), 0);
+    ++sent;
+    net.run_for(50ms);
+    ASSERT_NE(a->engine().find(ea), nullptr);
+    EXPECT_EQ(a->engine().find(ea)->fsm.state(), FlowState::allocated);
+    EXPECT_EQ(b->engine().find(eb)->fsm.state(), FlowState::allocated);
+    EXPECT_EQ(b->flow(eb).queue.size(), static_cast<std::size_t>(sent));
+    EXPECT_GE(a->engine().counters().rekeys, 9U);
+    EXPECT_EQ(a->engine().counters().rekeys, b->engine().counters().rekeys);
+    EXPECT_EQ(count_type(wire, a->address(), 0x88), a->engine().counters().rekeys);  // no resends
+    EXPECT_EQ(a->engine().counters().total_drops(), 0U);
+    EXPECT_EQ(b->engine().counters().total_drops(), 0U);
+    // The keys in use are young: each end dropped the old ones.
+    const auto* keys = &a->engine().find(ea)->secure->keys;
+    EXPECT_LT(clock.now() - keys->current()->created(), 3s);
+}
+
+TEST_F(SecureEngineTest, LostRekeyAnswerIsRepeatedFromTheSameOffer) {
+    limits.rekey_after_time = 2s;
+    limits.reject_after_time = 3s;
+    make_default();
+    const Eid ea = allocate();
+    const Eid eb = server_eid();
+    int answers_lost = 0;
+    net.set_filter([&](const PeerAddress& from, const PeerAddress&, std::span<const std::byte> m) {
+        wire.push_back({from, {}, {m.begin(), m.end()}});
+        if (from == b->address() && m.size() > 1 && m[1] == std::byte{0x88} && answers_lost < 2) {
+            ++answers_lost;
+            return false;
+        }
+        return true;
+    });
+    net.run_for(6s);
+    EXPECT_EQ(answers_lost, 2);
+    EXPECT_GE(a->engine().counters().rekeys, 1U);
+    EXPECT_EQ(b->engine().counters().rekeys, a->engine().counters().rekeys);  // one per offer id
+    EXPECT_GE(count_type(wire, a->address(), 0x88), 3U);  // the offer, repeated
+    EXPECT_EQ(a->write(clock.now(), ea, "after"), 0);
+    net.run_for(20ms);
+    EXPECT_EQ(b->flow(eb).queue.size(), 1U);
+    EXPECT_EQ(a->engine().counters().total_drops(), 0U);
+    EXPECT_EQ(b->engine().counters().total_drops(), 0U);
+}
+
+TEST_F(SecureEngineTest, ReplayedOrForgedRekeyChangesNothing) {
+    limits.rekey_after_time = 2s;
+    limits.reject_after_time = 3s;
+    make_default();
+    allocate();
+    const Eid eb = server_eid();
+    net.run_for(2500ms);
+    ASSERT_EQ(b->engine().counters().rekeys, 1U);
+    auto offer = last_of(a->address(), 0x88);
+    ASSERT_EQ(offer.size(), secure::rekey_message_size);
+    auto replay = offer;
+    b->engine().on_receive(clock.now(), a->address(), replay);
+    auto forged = offer;
+    forged[30] ^= std::byte{1};
+    b->engine().on_receive(clock.now(), a->address(), forged);
+    EXPECT_EQ(b->engine().counters().rekeys, 1U);
+    EXPECT_EQ(drops(*b, DropReason::replayed), 1U);
+    EXPECT_EQ(drops(*b, DropReason::auth_failed), 1U);
+    EXPECT_EQ(b->engine().find(eb)->fsm.state(), FlowState::allocated);
 }
 
 TEST_F(SecureEngineTest, ReplayedDataIsDroppedAndCounted) {

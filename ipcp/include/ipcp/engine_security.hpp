@@ -25,14 +25,9 @@ enum class EncryptionMode : std::uint8_t {
     required,  // every flow is sealed; plain requests are refused with -ECRYPT
 };
 
-// Transport key limits while flows cannot rekey yet: a key lives as long as its flow (the
-// 2^60 / 2^63 message limits still apply). See docs/security.md §6.
-inline secure::SessionLimits long_lived_session_limits() {
-    secure::SessionLimits l;
-    l.rekey_after_time = std::chrono::hours(24 * 365 * 100);
-    l.reject_after_time = std::chrono::hours(24 * 365 * 100);
-    return l;
-}
+// How long a key outlives its rekey time at least (docs/security.md §6.1); a flow's keys
+// last its peer timeout longer if that is more.
+inline constexpr Duration rekey_grace = std::chrono::seconds(60);
 
 struct EngineSecurity {
     EncryptionMode mode = EncryptionMode::off;
@@ -43,7 +38,9 @@ struct EngineSecurity {
     // the first listed for the name allocated to, else the first listed for a node whose
     // directory address is the destination.
     std::function<std::optional<PeerAddress>(std::string_view)> lookup;
-    secure::SessionLimits limits = long_lived_session_limits();
+    // Per flow, reject_after_time becomes rekey_after_time plus the larger of their difference
+    // and the flow's peer timeout.
+    secure::SessionLimits limits;
     secure::FreshnessConfig freshness;
     // Wall clock, ns since the Unix epoch (initiation timestamps); must be set unless off.
     std::function<std::uint64_t()> unix_ns;

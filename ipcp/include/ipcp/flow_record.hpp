@@ -8,6 +8,7 @@
 #include <ipcp/name_hash.hpp>
 #include <ipcp/peer_address.hpp>
 #include <ipcp/secure/handshake.hpp>
+#include <ipcp/secure/rekey.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -36,6 +37,19 @@ struct SecureFlow {
     std::vector<std::byte> reply;    // responder: the FLOW_REPLY, repeated for duplicates
     std::optional<secure::Hash> digest;  // responder: the initiation it answered
     secure::PublicKey peer_key;
+    bool initiated = false;  // this end allocated the flow: it alone starts rekeys
+
+    // Rekeying (docs/security.md §6.1). Initiator: the offer awaiting its answer.
+    std::optional<secure::RekeyOffer> rekey;
+    Instant rekey_resend{};
+    std::uint32_t rekey_id = 0;  // the last offer's id
+    // Responder: the last offer answered, to repeat the answer if it was lost.
+    struct Answered {
+        std::uint32_t id;
+        secure::PublicKey offer;
+        secure::PublicKey answer;
+    };
+    std::optional<Answered> answered;
 };
 
 struct FlowRecord {

@@ -77,6 +77,7 @@ struct EngineCounters {
     std::uint64_t unknown_endpoint_replies_suppressed = 0;
     // Duplicate FLOW_DEALLOC / DEALLOC_ACK copies for a flow this end already closed.
     std::uint64_t late_messages = 0;
+    std::uint64_t rekeys = 0;  // sealed flows given new keys (either end)
     std::uint64_t flows_allocated = 0;
     std::uint64_t flow_alloc_failures = 0;
 
@@ -191,6 +192,15 @@ private:
     void transmit_for(Instant now, FlowRecord& rec, const PeerAddress& to, const Message& m);
     DataDestination prepare_secure_data(Instant now, FlowRecord& rec, std::span<std::byte> frame);
     bool reply_budget(Instant now);
+    void send_keepalive(Instant now, FlowRecord& rec);
+    // Rekeying live flows (docs/security.md §6.1).
+    secure::SessionLimits limits_for(const FlowRecord& rec) const;
+    bool rekeys_now(const FlowRecord& rec) const;  // this end starts rekeys of rec now
+    // When rec's rekey timer is due: after secure_timer() ran at that time, it lies ahead.
+    std::optional<Instant> secure_deadline(const FlowRecord& rec) const;
+    void secure_timer(Instant now, FlowRecord& rec);
+    void send_rekey(Instant now, FlowRecord& rec, const secure::RekeyBody& body);
+    void receive_rekey(Instant now, FlowRecord& rec, std::span<const std::byte> body);
 
     const Codec& codec_;
     Transmitter& tx_;

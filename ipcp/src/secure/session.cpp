@@ -35,6 +35,16 @@ bool Session::send_exhausted(Instant now) const {
            send_counter_ > counter_value_mask || now - created_ >= limits_.reject_after_time;
 }
 
+RekeyChain Session::rekey_chain(bool initiator) const {
+    const SecretKey& i2r = initiator ? send_key_ : recv_key_;
+    const SecretKey& r2i = initiator ? recv_key_ : send_key_;
+    std::array<std::byte, hash_size> h = detail::hash({detail::as_bytes("ogw rekey"), i2r.bytes(),
+                                                       r2i.bytes()});
+    RekeyChain out = RekeyChain::from(h);
+    secure_wipe(h.data(), h.size());
+    return out;
+}
+
 bool Session::expired(Instant now) const { return now - created_ >= limits_.reject_after_time; }
 
 SealResult Session::seal(Instant now, std::span<std::byte> frame) {
@@ -106,6 +116,15 @@ void KeyRing::clear() {
     current_.reset();
     previous_.reset();
     next_.reset();
+}
+
+const Session* KeyRing::with_phase(bool phase) const {
+    for (const auto* s : {&current_, &next_, &previous_}) {
+        if (*s && (*s)->phase() == phase) {
+            return &**s;
+        }
+    }
+    return nullptr;
 }
 
 bool KeyRing::rekey_due(Instant now) const { return current_ && current_->rekey_due(now); }

@@ -46,6 +46,10 @@ struct OpenResult {
     bool ok() const { return error == SecureError::ok; }
 };
 
+// What a rekey derives the next session from (docs/security.md §6.1):
+// HASH("ogw rekey" | k_i2r | k_r2i) of the session in use.
+using RekeyChain = Secret<hash_size>;
+
 // The key phase of a sealed message (bit 63 of its counter field), or nullopt if too short.
 std::optional<bool> sealed_phase(std::span<const std::byte> frame);
 
@@ -66,6 +70,9 @@ public:
     // The hard limits: this key may no longer seal (send) / open (receive).
     bool send_exhausted(Instant now) const;
     bool expired(Instant now) const;
+
+    // `initiator`: this end allocated the flow (its send key is k_i2r).
+    RekeyChain rekey_chain(bool initiator) const;
 
     bool phase() const { return phase_; }
     void set_phase(bool p) { phase_ = p; }
@@ -106,6 +113,8 @@ public:
     const Session* current() const { return current_ ? &*current_ : nullptr; }
     const Session* previous() const { return previous_ ? &*previous_ : nullptr; }
     const Session* next() const { return next_ ? &*next_ : nullptr; }
+    // The session that seals with key phase `phase`, if any.
+    const Session* with_phase(bool phase) const;
 
 private:
     bool next_phase() const { return current_ ? !current_->phase() : false; }
