@@ -95,6 +95,8 @@ json::Value ipcp_view(const ipcp::Ipcp& ipcp, std::size_t flows) {
         {"unknown_endpoint_replies", engine.counters().unknown_endpoint_replies},
         {"late_messages", engine.counters().late_messages},
         {"rekeys", engine.counters().rekeys},
+        {"cookie_replies", engine.counters().cookie_replies},
+        {"half_open", engine.half_open_flows()},
         {"flows_allocated", engine.counters().flows_allocated},
         {"flow_alloc_failures", engine.counters().flow_alloc_failures},
     };

@@ -330,6 +330,7 @@ std::string_view to_string(DropReason r) {
     case DropReason::replayed: return "replayed";
     case DropReason::unauthorized: return "unauthorized";
     case DropReason::not_encrypted: return "not_encrypted";
+    case DropReason::overloaded: return "overloaded";
     case DropReason::count_: break;
     }
     return "none";

@@ -40,7 +40,7 @@ std::uint64_t EngineCounters::total_drops() const {
 ShimEngine::ShimEngine(const Codec& codec, Transmitter& tx, EngineUser& user,
                        EngineConfig config)
     : codec_(codec), tx_(tx), user_(user), config_(config), flows_(config.max_flows),
-      scratch_(wire::max_message_size) {
+      admission_(config.admission), scratch_(wire::max_message_size) {
     init_security();
 }
 
@@ -164,6 +164,10 @@ void ShimEngine::apply(Instant now, FlowRecord& rec, const FsmActions& a, bool a
     if (a.has(FsmActions::state_changed)) {
         const FlowState from = rec.fsm.previous_state();
         const FlowState to = rec.fsm.state();
+        if (rec.half_open && to != FlowState::accept_pending) {
+            rec.half_open = false;
+            admission_.half_open_removed(rec.peer);
+        }
         if (to == FlowState::allocated && from == FlowState::alloc_pending) {
             rec.first_sdu = {};  // its memory too: it would stay with every flow
             if (rec.secure) {
@@ -420,6 +424,10 @@ void ShimEngine::handle(Instant now, const PeerAddress& from, const FlowReqMsg& 
         apply(now, *dup, dup->fsm.on_duplicate_request(now));
         return;
     }
+    if (admission_.admit_request(from) != Admit::yes) {
+        count_drop(DropReason::overloaded);  // no state, no answer: the requester retransmits
+        return;
+    }
     FlowRecord* rec = flows_.create(m.qos, config_.fsm, now);
     if (rec == nullptr) {
         transmit(from, FlowReplyMsg{m.src_eid, no_eid, -ENOMEM});
@@ -434,6 +442,8 @@ void ShimEngine::handle(Instant now, const PeerAddress& from, const FlowReqMsg& 
     rec->secure = std::move(sec);
     flows_.index_remote(*rec);
     rec->fsm.on_request(now);  // accept_pending; the owner learns of it through the upcall
+    rec->half_open = true;
+    admission_.half_open_added(from);
 
     const Eid eid = rec->eid;
     const int verdict = user_.on_flow_request(eid, m.name, m.qos, from);

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_map>
 
 namespace ogw::ipcp {
 
@@ -33,6 +34,9 @@ struct ShimEngine::SecureState {
     sec::Responder responder;
     sec::InitiationClock clock;
     std::vector<std::pair<NameHash, sec::PublicKey>> by_name;  // file order
+    // The last cookie each responder address gave us (docs/security.md §7), for new flows.
+    std::unordered_map<PeerAddress, std::pair<sec::Mac, Instant>, PeerAddressHasher> cookies;
+    static constexpr std::size_t max_cookies = 4096;
 
     // The key of the node serving `name` at `to` (docs/configuration.md, [security]).
     const sec::PublicKey* key_for(const NameHash& name, const PeerAddress& to) const {
@@ -63,6 +67,8 @@ DropReason drop_for(sec::SecureError e) {
         case sec::SecureError::unknown_key:
         case sec::SecureError::name_mismatch:
             return DropReason::unauthorized;
+        case sec::SecureError::cookie_required:
+            return DropReason::overloaded;
         default:
             return DropReason::auth_failed;
     }
@@ -150,9 +156,13 @@ Result<void> ShimEngine::secure_alloc(Instant now, FlowRecord& rec,
     if (err != sec::SecureError::ok) {
         return unexpected(Error{make_error_code(err), "flow handshake"});
     }
+    if (const auto it = secure_->cookies.find(rec.peer); it != secure_->cookies.end()) {
+        // The responder asked for cookies lately: this flow's first request carries mac2.
+        sf->initiator->adopt_cookie(it->second.first, it->second.second);
+        sf->initiator->restamp(now, sf->request);
+    }
     sf->peer_key = *key;
     rec.secure = std::move(sf);
-    (void)now;
     return {};
 }
 
@@ -189,6 +199,12 @@ void ShimEngine::receive_secure_reply(Instant now, const PeerAddress& from,
         return;
     }
     if (r.kind == sec::ExtKind::cookie) {
+        if (const auto cookie = s.initiator->cookie()) {
+            if (secure_->cookies.size() >= SecureState::max_cookies) {
+                secure_->cookies.clear();  // only a cost: the next flows ask again
+            }
+            secure_->cookies.insert_or_assign(rec->peer, *cookie);
+        }
         s.initiator->restamp(now, s.request);
         ++counters_.tx_messages;
         tx_.transmit(rec->peer, s.request);
@@ -224,22 +240,49 @@ void ShimEngine::receive_secure_reply(Instant now, const PeerAddress& from,
 
 // ------------------------------------------------------------------------- responder
 
-void ShimEngine::refuse(Instant now, const PeerAddress& to, std::span<const std::byte> request,
-                        Eid requester, int response) {
-    if (!reply_budget(now)) {
-        ++counters_.unknown_endpoint_replies_suppressed;
-        return;
-    }
-    std::array<std::byte, wire::flow_reply_size + sec::refusal_size> reply{};
+namespace {
+
+// A FLOW_REPLY refusing `requester` with `response` and an extension of `ext` bytes to fill in.
+template <std::size_t Ext>
+std::array<std::byte, wire::flow_reply_size + Ext> unauthenticated_reply(Eid requester,
+                                                                         int response) {
+    std::array<std::byte, wire::flow_reply_size + Ext> reply{};
     put_header(reply.data(), flagged(wire::Type::flow_reply), reply.size(), requester);
     be::store32(reply.data() + 8, no_eid);
     be::store32(reply.data() + 12, static_cast<std::uint32_t>(response));
-    if (sec::Responder::create_refusal(request, reply, wire::flow_reply_size) !=
+    return reply;
+}
+
+}  // namespace
+
+void ShimEngine::refuse(Instant now, const PeerAddress& to, std::span<const std::byte> request,
+                        Eid requester, int response) {
+    auto reply = unauthenticated_reply<sec::refusal_size>(requester, response);
+    if (sec::Responder::create_refusal(request, reply, wire::flow_reply_size) ==
         sec::SecureError::ok) {
-        return;
+        send_budgeted(now, to, reply);
+    }
+}
+
+void ShimEngine::send_cookie(Instant now, const PeerAddress& to,
+                             std::span<const std::byte> request, Eid requester) {
+    auto reply = unauthenticated_reply<sec::cookie_reply_size>(requester, -EAGAIN);
+    if (secure_->responder.create_cookie_reply(now, request, to.bytes(), reply,
+                                               wire::flow_reply_size) == sec::SecureError::ok &&
+        send_budgeted(now, to, reply)) {
+        ++counters_.cookie_replies;
+    }
+}
+
+bool ShimEngine::send_budgeted(Instant now, const PeerAddress& to,
+                               std::span<const std::byte> reply) {
+    if (!reply_budget(now)) {
+        ++counters_.unknown_endpoint_replies_suppressed;
+        return false;
     }
     ++counters_.tx_messages;
     tx_.transmit(to, reply);
+    return true;
 }
 
 void ShimEngine::receive_initiation(Instant now, const PeerAddress& from,
@@ -268,11 +311,20 @@ void ShimEngine::receive_initiation(Instant now, const PeerAddress& from,
         }
         return;
     }
+    if (admission_.admit_request(from) != Admit::yes ||
+        admission_.admit_handshake(now, from) != Admit::yes) {
+        count_drop(DropReason::overloaded);  // before any X25519; the requester retransmits
+        return;
+    }
     auto in = secure_->responder.consume_initiation(now, secure_->cfg.unix_ns(), msg, ext,
-                                                    req->src_name, from.bytes(), false);
+                                                    req->src_name, from.bytes(),
+                                                    admission_.under_load(now));
     if (!in.ok()) {
         count_drop(drop_for(in.error));
         switch (in.error) {
+            case sec::SecureError::cookie_required:
+                send_cookie(now, from, msg, req->src_eid);
+                break;
             case sec::SecureError::unknown_key:
             case sec::SecureError::name_mismatch:
                 OGW_LOG_RATELIMITED(warn, "ipcp")
@@ -517,6 +569,10 @@ void ShimEngine::receive_rekey(Instant now, FlowRecord& rec, std::span<const std
     if (b->kind == sec::RekeyKind::offer) {
         if (s.initiated) {
             count_drop(DropReason::bad_value);  // only the flow's initiator offers
+            return;
+        }
+        if (s.answered && b->id < s.answered->id) {
+            count_drop(DropReason::replayed);  // a late copy of an offer answered before
             return;
         }
         if (s.answered && s.answered->id == b->id) {

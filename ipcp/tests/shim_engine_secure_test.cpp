@@ -41,6 +41,7 @@ protected:
     std::shared_ptr<const secure::Identity> id_c = identity(3);  // a key nobody lists
     std::vector<Captured> wire;
     secure::SessionLimits limits;  // WireGuard's times: rekey after 120 s, reject after 180 s
+    AdmissionConfig admission;
 
     EngineConfig config(std::string name, std::shared_ptr<const secure::Identity> self,
                         std::vector<std::pair<std::string, secure::PublicKey>> peers,
@@ -58,6 +59,7 @@ protected:
         s->rng = std::make_shared<secure::DeterministicRng>(seed);
         s->limits = limits;
         c.security = std::move(s);
+        c.admission = admission;
         return c;
     }
 
@@ -395,6 +397,49 @@ TEST_F(SecureEngineTest, ReplayedOrForgedRekeyChangesNothing) {
     EXPECT_EQ(drops(*b, DropReason::replayed), 1U);
     EXPECT_EQ(drops(*b, DropReason::auth_failed), 1U);
     EXPECT_EQ(b->engine().find(eb)->fsm.state(), FlowState::allocated);
+}
+
+TEST_F(SecureEngineTest, UnderLoadARequestNeedsACookieAndThenSucceeds) {
+    admission.load_handshakes = 0;  // every handshake finds the responder under load
+    make_default();
+    const Eid ea = a->alloc(clock.now(), "site-b", b->address(), qos_raw, 5s);
+    ASSERT_NE(ea, no_eid);
+    net.run_for(30ms);
+    // The first request cost b no X25519: it was answered with a cookie, 76 bytes.
+    EXPECT_EQ(b->engine().counters().cookie_replies, 1U);
+    EXPECT_EQ(drops(*b, DropReason::overloaded), 1U);
+    ASSERT_FALSE(wire.empty());
+    const auto& cookie = wire[1];  // the answer to the first request
+    EXPECT_EQ(cookie.from, b->address());
+    EXPECT_EQ(cookie.bytes.size(), wire::flow_reply_size + secure::cookie_reply_size);
+    EXPECT_LT(cookie.bytes.size(), wire[0].bytes.size());  // no amplification
+    // a's retransmission at once carries mac2 and gets through.
+    EXPECT_TRUE(net.run_until_condition(
+        [&] {
+            return a->engine().find(ea) != nullptr &&
+                   a->engine().find(ea)->fsm.state() == FlowState::allocated;
+        },
+        3s));
+    EXPECT_EQ(b->engine().counters().cookie_replies, 1U);
+    EXPECT_EQ(drops(*b, DropReason::auth_failed), 0U);
+    EXPECT_EQ(a->engine().counters().total_drops(), 0U);
+    // The next flow to b carries the cookie from its first request: no extra round trip.
+    allocate();
+    EXPECT_EQ(b->engine().counters().cookie_replies, 1U);
+    EXPECT_EQ(drops(*b, DropReason::overloaded), 1U);
+}
+
+TEST_F(SecureEngineTest, HandshakesAreRateLimitedPerSource) {
+    admission.handshakes_per_source = 1;  // a burst of 2, then one a second
+    make_default();
+    for (int i = 0; i < 4; ++i) {
+        a->alloc(clock.now(), "site-b", b->address(), qos_raw, 10s);
+    }
+    net.run_for(50ms);
+    EXPECT_EQ(b->engine().flow_count(), 2U);
+    EXPECT_EQ(drops(*b, DropReason::overloaded), 2U);
+    net.run_for(5s);  // retransmissions get in as tokens come back
+    EXPECT_EQ(b->engine().flow_count(), 4U);
 }
 
 TEST_F(SecureEngineTest, ReplayedDataIsDroppedAndCounted) {

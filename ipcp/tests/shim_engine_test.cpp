@@ -113,6 +113,30 @@ TEST_F(ShimEngineTest, DelayedAcceptDeliversFirstSduAfterAccept) {
     EXPECT_EQ(a.engine().find(ea)->fsm.state(), FlowState::allocated);
 }
 
+TEST(ShimEngineAdmission, HalfOpenFlowsAreBoundedPerSource) {
+    FakeClock clock;
+    LoopbackNetwork net{clock, 7};
+    TestNode a{clock, net, "node-a"};
+    EngineConfig cfg;
+    cfg.admission.half_open_per_source = 2;
+    TestNode b{clock, net, "node-b", cfg};
+    b.serve("oecho");
+    b.accept_now = false;
+    for (int i = 0; i < 3; ++i) {
+        a.alloc(clock.now(), "oecho", b.address(), qos_raw, 10s);
+    }
+    net.run_for(100ms);
+    EXPECT_EQ(b.engine().flow_count(), 2U);
+    EXPECT_EQ(b.engine().half_open_flows(), 2U);
+    EXPECT_EQ(b.engine().counters().drops[static_cast<std::size_t>(DropReason::overloaded)], 1U);
+    // Accepting one makes room; the third request's retransmission gets in.
+    b.engine().accept(clock.now(), b.accepted.front(), 0);
+    EXPECT_EQ(b.engine().half_open_flows(), 1U);
+    net.run_for(3s);
+    EXPECT_EQ(b.engine().flow_count(), 3U);
+    EXPECT_EQ(b.engine().half_open_flows(), 2U);
+}
+
 TEST_F(ShimEngineTest, PeerDeallocSeenWithinOneWayDelay) {
     const Eid ea = allocate();
     const Eid eb = server_eid();

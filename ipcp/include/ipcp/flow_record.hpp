@@ -70,6 +70,7 @@ struct FlowRecord {
     std::uint32_t echo_token = 0;          // outstanding keepalive echo request
     Instant echo_sent{};
     bool indexed = false;                  // present in the (peer, remote_eid) index
+    bool half_open = false;                // counted by Admission while accept_pending
     std::unique_ptr<SecureFlow> secure;    // sealed flows only
 };
 

@@ -83,6 +83,7 @@ enum class DropReason : std::uint8_t {
     replayed,          // a sealed message or initiation seen before, or too old
     unauthorized,      // a handshake with a key not listed (or listed for another name)
     not_encrypted,     // a plain message where a sealed one is required, or the reverse
+    overloaded,        // a flow request over its source's share (docs/security.md §7)
     count_,
 };
 inline constexpr std::size_t drop_reason_count = static_cast<std::size_t>(DropReason::count_);

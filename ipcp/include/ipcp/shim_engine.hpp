@@ -8,6 +8,7 @@
 #include <flowlib/clock.hpp>
 #include <flowlib/flow_fsm.hpp>
 #include <flowlib/result.hpp>
+#include <ipcp/admission.hpp>
 #include <ipcp/codec.hpp>
 #include <ipcp/engine_security.hpp>
 #include <ipcp/flow_table.hpp>
@@ -65,6 +66,7 @@ struct EngineConfig {
     flow::FsmConfig fsm;
     std::uint32_t unknown_replies_per_second = 200;  // dealloc answers to unknown eids
     bool padded_underlay = false;             // Ethernet pads short frames
+    AdmissionConfig admission;                // per-source bounds, load (docs/security.md §7)
     // Keys and policy (docs/security.md); null or mode off: protocol v1 without security.
     std::shared_ptr<const EngineSecurity> security;
 };
@@ -78,6 +80,7 @@ struct EngineCounters {
     // Duplicate FLOW_DEALLOC / DEALLOC_ACK copies for a flow this end already closed.
     std::uint64_t late_messages = 0;
     std::uint64_t rekeys = 0;  // sealed flows given new keys (either end)
+    std::uint64_t cookie_replies = 0;  // sealed requests answered with a cookie (under load)
     std::uint64_t flows_allocated = 0;
     std::uint64_t flow_alloc_failures = 0;
 
@@ -149,6 +152,8 @@ public:
     }
     std::size_t flow_count() const { return flows_.size(); }
     const EngineCounters& counters() const { return counters_; }
+    // Flows waiting for their owner's accept (bounded per source, docs/security.md §7).
+    std::size_t half_open_flows() const { return admission_.half_open(); }
     void count_drop(DropReason r) { ++counters_.drops[static_cast<std::size_t>(r)]; }
     // A closing message for `dst` with no live flow: late if `dst` was ours, else a drop.
     void count_late_or_drop(Eid dst);
@@ -188,6 +193,11 @@ private:
     void send_secure_reply(Instant now, FlowRecord& rec, int code);
     void refuse(Instant now, const PeerAddress& to, std::span<const std::byte> request,
                 Eid requester, int response);
+    // Under load: the cookie reply (docs/security.md §3.4) to a request without a valid mac2.
+    void send_cookie(Instant now, const PeerAddress& to, std::span<const std::byte> request,
+                     Eid requester);
+    // Sends an answer to unauthenticated input within the per-second budget; false if over it.
+    bool send_budgeted(Instant now, const PeerAddress& to, std::span<const std::byte> reply);
     // Sends m to the flow's peer, sealed when the flow has keys.
     void transmit_for(Instant now, FlowRecord& rec, const PeerAddress& to, const Message& m);
     DataDestination prepare_secure_data(Instant now, FlowRecord& rec, std::span<std::byte> frame);
@@ -209,6 +219,7 @@ private:
     EngineConfig config_;
     FlowTable flows_;
     EngineCounters counters_;
+    Admission admission_;
 
     using TimerEntry = std::pair<Instant, Eid>;
     std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timers_;

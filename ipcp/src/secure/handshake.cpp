@@ -287,6 +287,18 @@ SecureError InitiatorHandshake::create(const Identity& self, const PublicKey& re
     return SecureError::ok;
 }
 
+std::optional<std::pair<Mac, Instant>> InitiatorHandshake::cookie() const {
+    if (!cookie_) {
+        return std::nullopt;
+    }
+    return std::pair{*cookie_, cookie_received_};
+}
+
+void InitiatorHandshake::adopt_cookie(const Mac& cookie, Instant received) {
+    cookie_ = cookie;
+    cookie_received_ = received;
+}
+
 void InitiatorHandshake::restamp(Instant now, std::span<std::byte> message) const {
     if (state_ != State::sent || message.size() != mac2_offset_ + mac_size) {
         return;

@@ -132,6 +132,12 @@ public:
     // passes the responder's load check. The other bytes stay as they are.
     void restamp(Instant now, std::span<std::byte> message) const;
 
+    // The responder's cookie from a cookie reply, and when it came: an engine hands it on to
+    // the next handshakes with the same responder address (adopt_cookie, then restamp), so
+    // that under load only the first flow waits a round trip for it.
+    std::optional<std::pair<Mac, Instant>> cookie() const;
+    void adopt_cookie(const Mac& cookie, Instant received);
+
     struct Reply {
         SecureError error = SecureError::malformed;
         ExtKind kind = ExtKind::response;
