@@ -164,4 +164,8 @@ int run_stats(const Options& o) {
     return show(o, {"stats", json::Object{}, "stats", "stats", render_stats});
 }
 
+int run_macs(const Options& o) {
+    return show(o, {"macs", json::Object{}, "macs", "macs", render_macs});
+}
+
 }  // namespace ogw::cli

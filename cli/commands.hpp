@@ -34,6 +34,7 @@ int run_sessions(const Options& o);
 int run_session_kill(const Options& o);
 int run_peers(const Options& o);
 int run_stats(const Options& o);
+int run_macs(const Options& o);
 
 // Connects and says hello; on failure prints why and returns false with the exit code in rc.
 bool open_daemon(const Options& o, ControlClient& client, int& rc);

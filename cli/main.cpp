@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
 
     commands[app.add_subcommand("peers", "the remote gateways named in routes")] = run_peers;
     commands[app.add_subcommand("stats", "the gateway's counters")] = run_stats;
+    commands[app.add_subcommand("macs", "the TAP bridge's MAC table (mode = tap)")] = run_macs;
 
     auto* watch = app.add_subcommand("watch", "flows and sessions, refreshed every interval");
     add_filters(watch, o.filters, nullptr);

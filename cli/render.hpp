@@ -22,5 +22,6 @@ std::string render_flow(const json::Value& flow, const Style& style = {});
 std::string render_sessions(const json::Value& sessions, const Style& style = {});
 std::string render_peers(const json::Value& peers, const Style& style = {});
 std::string render_stats(const json::Value& stats, const Style& style = {});
+std::string render_macs(const json::Value& macs, const Style& style = {});
 
 }  // namespace ogw::cli

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// Human output of the gateway's commands: sessions, peers, stats.
+// Human output of the gateway's commands: sessions, peers, stats, macs.
 #include "render.hpp"
 
 #include "fields.hpp"
@@ -71,8 +71,22 @@ std::string render_stats(const json::Value& s, const Style& /*style*/) {
         {"icmp errors sent:", field(s, "icmp_errors_sent")},
         {"mss clamped:", field(s, "mss_clamped")},
     };
-    return columns(rows) + counters(s.find("teardowns"), "teardowns") +
-           counters(s.find("drops"), "drops");
+    std::string out = columns(rows) + counters(s.find("teardowns"), "teardowns") +
+                      counters(s.find("drops"), "drops");
+    if (const json::Value* tap = s.find("tap"); tap != nullptr && tap->is_object()) {
+        out += counters(tap, "tap") + counters(tap->find("drops"), "tap drops");
+    }
+    return out;
+}
+
+std::string render_macs(const json::Value& macs, const Style& style) {
+    std::vector<Row> rows;
+    for (const auto& m : items_of(macs)) {
+        const std::string owner = field(m, "owner");
+        rows.push_back({field(m, "mac"), owner == "peer" ? "peer " + field(m, "peer") : owner,
+                        ms_field(m, "age_ms")});
+    }
+    return table({"MAC", "OWNER", "AGE"}, rows, style);
 }
 
 }  // namespace ogw::cli

@@ -14,7 +14,7 @@ _ogw() {
     local -a words=("${COMP_WORDS[@]}")
     local cword=$COMP_CWORD
 
-    local commands="status ipcps flows flow sessions session peers stats watch genkey pubkey"
+    local commands="status ipcps flows flow sessions session peers stats macs watch genkey pubkey"
     local global_opts="--socket --json --color --help --version"
     local flow_states="alloc_pending accept_pending allocated peer_deallocated peer_timed_out
                        down dealloc_pending"

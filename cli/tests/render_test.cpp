@@ -196,5 +196,32 @@ TEST(RenderStats, ListsCountersAndOnlyNonZeroReasons) {
               "drops: none\n");
 }
 
+TEST(RenderStats, TapModeAddsTheBridgesNonZeroCounters) {
+    const std::string out = render_stats(parse(R"({"sessions_opened": 0, "sessions_active": 0,
+        "teardowns": {}, "drops": {}, "flows_allocated": 0, "flow_alloc_failures": 0,
+        "tap": {"tap_rx_frames": 2000, "tap_rx_bytes": 84000, "to_peer": 0, "flooded": 210,
+                "drops": {"flood_limited": 1790, "spoofed": 0}, "macs": 3}})"));
+    EXPECT_NE(out.find("drops: none\n"
+                       "tap:\n"
+                       "  tap_rx_frames  2000\n"
+                       "  tap_rx_bytes   84000\n"
+                       "  flooded        210\n"
+                       "  macs           3\n"
+                       "tap drops:\n"
+                       "  flood_limited  1790\n"),
+              std::string::npos)
+        << out;
+}
+
+TEST(RenderMacs, ShowsTheOwnerAndAge) {
+    EXPECT_EQ(render_macs(parse(R"([
+        {"mac": "02:00:00:00:00:01", "owner": "peer", "peer": "site-b", "age_ms": 2500},
+        {"mac": "4a:7d:01:02:03:04", "owner": "local", "peer": null, "age_ms": 61000}])")),
+              "MAC                OWNER        AGE\n"
+              "02:00:00:00:00:01  peer site-b  2.5 s\n"
+              "4a:7d:01:02:03:04  local        1 min 1 s\n");
+    EXPECT_EQ(render_macs(parse("[]")), "MAC  OWNER  AGE\n");
+}
+
 }  // namespace
 }  // namespace ogw::cli

@@ -91,6 +91,11 @@ struct GatewayConfig {
     std::uint64_t idle_timeout_ms = 120'000;
     std::uint64_t alloc_timeout_ms = 5'000;
     std::uint32_t max_sessions = 100'000;
+    // mode = tap only (docs/tap-bridge.md): the bridge's MAC table and flood limit.
+    std::uint64_t mac_ageing_ms = 300'000;
+    std::uint32_t max_macs = 8192;
+    std::uint32_t flood_rate = 1000;  // flooded frames per second; 0 = no limit
+    std::uint32_t flood_burst = 200;
 
     friend bool operator==(const GatewayConfig&, const GatewayConfig&) = default;
 };

@@ -2,6 +2,7 @@
 #include "config/sections.hpp"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <unordered_map>
 #include <unordered_set>
@@ -12,6 +13,14 @@ namespace {
 constexpr std::uint32_t min_mtu = 68;
 constexpr std::uint32_t min_ipv6_mtu = 1280;
 constexpr std::uint64_t min_peer_timeout_ms = 50;
+constexpr std::uint64_t min_mac_ageing_ms = 1'000;
+constexpr std::uint32_t max_max_macs = 1'000'000;
+constexpr std::uint32_t max_flood_rate = 10'000'000;
+constexpr std::uint32_t max_flood_burst = 1'000'000;
+
+// The keys that only the TAP bridge reads.
+constexpr std::array<std::string_view, 4> bridge_keys = {
+    "gateway.mac-ageing", "gateway.max-macs", "gateway.flood-rate", "gateway.flood-burst"};
 
 constexpr Choices<GatewayMode, 3> gateway_modes = {{
     {"tun", GatewayMode::tun},
@@ -51,7 +60,13 @@ public:
             reader_.choice("gateway.flow-mapping", flow_mappings).value_or(gw.flow_mapping);
         gw.qos = reader_.choice("gateway.qos", qos_cubes).value_or(gw.qos);
         read_timers(gw);
-        read_max_sessions(gw);
+        gw.max_sessions = static_cast<std::uint32_t>(
+            reader_.integer("gateway.max-sessions", 1, std::numeric_limits<std::uint32_t>::max())
+                .value_or(gw.max_sessions));
+        read_bridge(gw);
+        if (mode_valid && gw.mode == GatewayMode::tun) {
+            warn_bridge_keys();
+        }
         if (mode_valid && gw.mode != GatewayMode::off &&
             reader_.ini().find("gateway.address") == nullptr) {
             reader_.diagnostics().error(
@@ -189,19 +204,31 @@ private:
         }
     }
 
-    void read_max_sessions(GatewayConfig& gw) {
-        const auto* v = reader_.get("gateway.max-sessions");
-        if (v == nullptr) {
-            return;
+    // mode = tap: the MAC table and the flood limit (docs/tap-bridge.md).
+    void read_bridge(GatewayConfig& gw) {
+        if (const auto ms = reader_.duration_ms("gateway.mac-ageing")) {
+            if (*ms < min_mac_ageing_ms) {
+                reader_.error(*reader_.ini().find("gateway.mac-ageing"), "gateway.mac-ageing",
+                              "below the minimum of 1s");
+            } else {
+                gw.mac_ageing_ms = *ms;
+            }
         }
-        const auto n = parse_number<std::uint32_t>(v->text);
-        if (!n || *n == 0) {
-            reader_.error(*v, "gateway.max-sessions",
-                          "invalid value " + quote(v->text) + ": expected a number from 1 to " +
-                              std::to_string(std::numeric_limits<std::uint32_t>::max()));
-            return;
+        gw.max_macs = static_cast<std::uint32_t>(
+            reader_.integer("gateway.max-macs", 1, max_max_macs).value_or(gw.max_macs));
+        gw.flood_rate = static_cast<std::uint32_t>(
+            reader_.integer("gateway.flood-rate", 0, max_flood_rate).value_or(gw.flood_rate));
+        gw.flood_burst = static_cast<std::uint32_t>(
+            reader_.integer("gateway.flood-burst", 1, max_flood_burst).value_or(gw.flood_burst));
+    }
+
+    void warn_bridge_keys() {
+        for (const auto key : bridge_keys) {
+            const std::string name(key);
+            if (const auto* v = reader_.ini().find(name); v != nullptr) {
+                reader_.warning(*v, name, "has effect only with mode = tap");
+            }
         }
-        gw.max_sessions = *n;
     }
 
     // The TUN/TAP device is created by ogwd, so it must not be an interface an IPCP runs on.

@@ -151,6 +151,22 @@ std::optional<std::uint64_t> ValueReader::duration_ms(const std::string& key) {
     return *ms;
 }
 
+std::optional<std::uint64_t> ValueReader::integer(const std::string& key, std::uint64_t min,
+                                                  std::uint64_t max) {
+    const auto* v = get(key);
+    if (v == nullptr) {
+        return std::nullopt;
+    }
+    const auto n = parse_number<std::uint64_t>(v->text);
+    if (!n || *n < min || *n > max) {
+        error(*v, key,
+              "invalid value " + quote(v->text) + ": expected a number from " +
+                  std::to_string(min) + " to " + std::to_string(max));
+        return std::nullopt;
+    }
+    return *n;
+}
+
 std::optional<SocketAddress> ValueReader::socket_address(const Value& v, const std::string& key,
                                                          std::string_view text) {
     auto address = SocketAddress::parse(text, default_udp_port);

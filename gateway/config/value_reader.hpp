@@ -95,6 +95,9 @@ public:
     bool check_name(const Value& v, const std::string& key, std::string_view text);
     std::optional<std::string> interface_name(const std::string& key);
     std::optional<std::uint64_t> duration_ms(const std::string& key);
+    // A decimal integer from min to max.
+    std::optional<std::uint64_t> integer(const std::string& key, std::uint64_t min,
+                                         std::uint64_t max);
     // A unicast address with a non-zero port (default 3435).
     std::optional<SocketAddress> socket_address(const Value& v, const std::string& key,
                                                 std::string_view text);

@@ -156,7 +156,7 @@ Result<void> Daemon::start() {
 
 Result<void> Daemon::start_gateway() {
     if (config_.gateway.mode == GatewayMode::off) {
-        for (const char* op : {"sessions", "session_kill", "peers", "stats"}) {
+        for (const char* op : {"sessions", "session_kill", "peers", "stats", "macs"}) {
             control_->add_op(op, [](Connection& c, std::uint64_t request, const json::Value&) {
                 c.reply_error(request, -ENODEV,
                               "the gateway is off on this node ([gateway] mode = off)");

@@ -25,26 +25,39 @@ void log_report(const SetupReport& report, const std::string& dev) {
     }
 }
 
+// TUN offloads (docs/performance.md): TSO super-packets in, split here. OGW_TUN_OFFLOAD=0
+// turns them off; a kernel that refuses them gets the plain device. options says what is on.
+Result<std::unique_ptr<TunDevice>> open_tun(const std::string& dev, TunOptions& options) {
+    const char* offload_env = std::getenv("OGW_TUN_OFFLOAD");
+    const bool want_offload = offload_env == nullptr || std::string_view(offload_env) != "0";
+    options = {};
+    if (want_offload) {
+        TunOptions offload;
+        offload.vnet_hdr = true;
+        offload.offload_flags = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+        auto device = TunDevice::open(dev, TunMode::tun, offload);
+        if (device) {
+            options = offload;
+            return device;
+        }
+        OGW_LOG(info, "gateway") << device.error().message() << ": TUN offloads off";
+    }
+    return TunDevice::open(dev, TunMode::tun);
+}
+
 }  // namespace
 
-std::optional<std::uint32_t> auto_mtu(const Node& node) {
-    std::optional<std::uint32_t> mtu;
+std::optional<std::uint32_t> smallest_max_sdu(const Node& node) {
+    std::optional<std::uint32_t> sdu;
     for (const auto& ipcp : node.ipcps()) {
-        const auto sdu = static_cast<std::uint32_t>(ipcp->engine().max_sdu());
-        mtu = mtu ? std::min(*mtu, sdu) : sdu;
+        const auto max_sdu = static_cast<std::uint32_t>(ipcp->engine().max_sdu());
+        sdu = sdu ? std::min(*sdu, max_sdu) : max_sdu;
     }
-    if (mtu) {
-        mtu = std::min<std::uint32_t>(*mtu, 65535);
-    }
-    return mtu;
+    return sdu;
 }
 
 Result<std::unique_ptr<GatewayHost>> GatewayHost::start(Node& node, EventLoop& loop,
                                                         const GatewayConfig& config) {
-    if (config.mode == GatewayMode::tap) {
-        return unexpected(Error{std::make_error_code(std::errc::not_supported),
-                                "gateway: mode = tap is not available in this build (use tun)"});
-    }
     std::unique_ptr<GatewayHost> host(new GatewayHost(config));
     if (auto r = host->open_device(node, loop); !r) {
         host->stop();
@@ -54,22 +67,14 @@ Result<std::unique_ptr<GatewayHost>> GatewayHost::start(Node& node, EventLoop& l
 }
 
 Result<void> GatewayHost::open_device(Node& node, EventLoop& loop) {
-    // TUN offloads (docs/performance.md): TSO super-packets in, split here. OGW_TUN_OFFLOAD=0
-    // turns them off; a kernel that refuses them gets the plain device.
-    const char* offload_env = std::getenv("OGW_TUN_OFFLOAD");
-    const bool want_offload = offload_env == nullptr || std::string_view(offload_env) != "0";
-    TunOptions options;
-    options.vnet_hdr = true;
-    options.offload_flags = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
-    auto device = want_offload ? TunDevice::open(config_.dev, TunMode::tun, options)
-                               : TunDevice::open(config_.dev, TunMode::tun);
-    if (!device && want_offload) {
-        OGW_LOG(info, "gateway") << device.error().message() << ": TUN offloads off";
-        options = {};
-        device = TunDevice::open(config_.dev, TunMode::tun);
-    } else if (!want_offload) {
-        options = {};
+    const bool tap = config_.mode == GatewayMode::tap;
+    const std::optional<std::uint32_t> max_sdu = smallest_max_sdu(node);
+    if (auto r = check_device_mtu(config_, max_sdu); !r) {
+        return unexpected(r.error());
     }
+    // TAP: frames as they are (IFF_NO_PI), no virtio-net header, so no offloads.
+    TunOptions options;
+    auto device = tap ? TunDevice::open(config_.dev, TunMode::tap) : open_tun(config_.dev, options);
     if (!device) {
         return unexpected(device.error());
     }
@@ -80,7 +85,7 @@ Result<void> GatewayHost::open_device(Node& node, EventLoop& loop) {
     }
     rtnl_ = std::move(*rtnl);
     setup_ = std::make_unique<TunSetup>(*rtnl_, device_->ifindex());
-    const SetupReport report = setup_->apply(config_, auto_mtu(node));
+    const SetupReport report = setup_->apply(config_, auto_device_mtu(config_.mode, max_sdu));
     log_report(report, device_->name());
     if (!report.ok()) {
         return unexpected(report.errors.front());
@@ -89,20 +94,22 @@ Result<void> GatewayHost::open_device(Node& node, EventLoop& loop) {
     if (!link) {
         return unexpected(link.error());
     }
-    auto gateway =
-        Gateway::create(node, loop, config_, device_->fd(), link->mtu, options.vnet_hdr);
+    auto gateway = Gateway::create(node, loop, config_, device_->fd(), link->mtu, options.vnet_hdr);
     if (!gateway) {
         return unexpected(gateway.error());
     }
     gateway_ = std::move(*gateway);
-    OGW_LOG(info, "gateway") << device_->name() << ": up, MTU " << link->mtu << ", "
-                             << config_.routes.size() << " route(s), flow-mapping "
+    OGW_LOG(info, "gateway") << device_->name() << ": up, " << (tap ? "tap" : "tun") << ", MTU "
+                             << link->mtu << ", " << config_.routes.size() << " route(s)"
+                             << (tap ? " naming bridge peers" : "") << ", flow-mapping "
                              << (config_.flow_mapping == FlowMapping::peer ? "peer" : "session")
                              << (options.vnet_hdr ? ", offloads csum tso4 tso6" : "");
     return {};
 }
 
-GatewayHost::~GatewayHost() { stop(); }
+GatewayHost::~GatewayHost() {
+    stop();
+}
 
 void GatewayHost::stop() {
     if (stopped_) {
@@ -126,6 +133,11 @@ void GatewayHost::reload(const GatewayConfig& config) {
         OGW_LOG(warn, "gateway") << "reload: changes to mode, dev, address and mtu take effect "
                                     "at the next restart";
     }
+    if (config.mac_ageing_ms != config_.mac_ageing_ms || config.max_macs != config_.max_macs ||
+        config.flood_rate != config_.flood_rate || config.flood_burst != config_.flood_burst) {
+        OGW_LOG(warn, "gateway") << "reload: changes to mac-ageing, max-macs, flood-rate and "
+                                    "flood-burst take effect at the next restart";
+    }
     log_report(setup_->apply_route_changes(config_.routes, config.routes), device_->name());
     gateway_->reload(config);
     config_.routes = config.routes;
@@ -138,25 +150,33 @@ void GatewayHost::reload(const GatewayConfig& config) {
 }
 
 void GatewayHost::add_control_ops(ControlServer& control) {
-    control.add_op("sessions", [this](Connection& c, std::uint64_t request, const json::Value& req) {
-        c.reply_list(request, "sessions", gateway_->sessions_json(req));
-    });
-    control.add_op("session_kill",
+    control.add_op("sessions",
                    [this](Connection& c, std::uint64_t request, const json::Value& req) {
-                       const auto id = req.get_uint("session_id");
-                       if (!id || !gateway_->kill_session(*id)) {
-                           c.reply_error(request, -ENOENT,
-                                         "no session with id " +
-                                             (id ? std::to_string(*id) : std::string("?")));
-                           return;
-                       }
-                       c.reply_ok(request, json::Object{});
+                       c.reply_list(request, "sessions", gateway_->sessions_json(req));
                    });
+    control.add_op("session_kill", [this](Connection& c, std::uint64_t request,
+                                          const json::Value& req) {
+        const auto id = req.get_uint("session_id");
+        if (!id || !gateway_->kill_session(*id)) {
+            c.reply_error(request, -ENOENT,
+                          "no session with id " + (id ? std::to_string(*id) : std::string("?")));
+            return;
+        }
+        c.reply_ok(request, json::Object{});
+    });
     control.add_op("peers", [this](Connection& c, std::uint64_t request, const json::Value&) {
         c.reply_list(request, "peers", gateway_->peers_json());
     });
     control.add_op("stats", [this](Connection& c, std::uint64_t request, const json::Value&) {
         c.reply_ok(request, json::Object{{"stats", gateway_->stats_json()}});
+    });
+    control.add_op("macs", [this](Connection& c, std::uint64_t request, const json::Value&) {
+        if (config_.mode != GatewayMode::tap) {
+            c.reply_error(request, -EOPNOTSUPP,
+                          "the gateway is not in tap mode ([gateway] mode = tun)");
+            return;
+        }
+        c.reply_list(request, "macs", gateway_->macs_json());
     });
 }
 

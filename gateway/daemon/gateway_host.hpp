@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// GatewayHost: the TUN gateway inside ogwd. Opens the device, puts the [gateway] addresses,
-// MTU and routes on it through rtnetlink, runs the Gateway on it, answers the gateway's control
-// ops (sessions, session_kill, peers, stats) and takes it all down again.
+// GatewayHost: the TUN/TAP gateway inside ogwd. Opens the device, puts the [gateway] addresses,
+// MTU and routes (TUN only) on it through rtnetlink, runs the Gateway on it, answers the
+// gateway's control ops (sessions, session_kill, peers, stats, macs) and takes it all down again.
 #pragma once
 
 #include "config/config.hpp"
@@ -48,7 +48,8 @@ private:
     bool stopped_ = false;
 };
 
-// The MTU for mtu = auto: the smallest largest SDU of the node's IPCPs (nullopt without any).
-std::optional<std::uint32_t> auto_mtu(const Node& node);
+// The flows' largest SDU: the smallest largest SDU of the node's IPCPs (nullopt without any).
+// mtu = auto derives the device MTU from it (auto_device_mtu).
+std::optional<std::uint32_t> smallest_max_sdu(const Node& node);
 
 }  // namespace ogw::gw

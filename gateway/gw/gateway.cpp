@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "gw/gateway.hpp"
 
+#include "bridge/bridge_json.hpp"
 #include "packet/mss_clamp.hpp"
 #include "packet/packet_builder.hpp"
 
+#include <flowlib/bytes.hpp>
 #include <flowlib/log.hpp>
 #include <flowlib/qos.hpp>
+#include <ipcp/secure/keys.hpp>
 
 #include <sys/epoll.h>
 #include <sys/uio.h>
@@ -26,6 +29,33 @@ constexpr std::size_t max_ip_packet = 65535;
 bool peer_gone(flow::FlowState s) {
     return s == flow::FlowState::peer_deallocated || s == flow::FlowState::peer_timed_out;
 }
+
+// TAP: the first SDU of a bridge link, telling the accepting gateway that this flow carries
+// the peer's floods and other frames of no session. An Ethernet frame from no station to a
+// reserved 802.1 group (never bridged), with the local experimental Ethertype 0x88b5.
+constexpr std::array<std::uint8_t, 22> bridge_hello_bytes = {
+    0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e,  // destination
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  // source
+    0x88, 0xb5,                          // Ethertype
+    'o', 'g', 'w', '-', 'l', 'i', 'n', 'k'};
+
+std::span<const std::byte> bridge_hello() { return std::as_bytes(std::span(bridge_hello_bytes)); }
+
+bool is_bridge_hello(std::span<const std::byte> frame) {
+    const auto hello = bridge_hello();
+    return frame.size() == hello.size() && std::equal(frame.begin(), frame.end(), hello.begin());
+}
+
+class RouteSourceFilter final : public PeerSourceFilter {
+public:
+    explicit RouteSourceFilter(const RouteTable& routes) : routes_(routes) {}
+    bool allows(PeerIndex peer, const IpAddress& source) const override {
+        return routes_.routes_to(source, peer);
+    }
+
+private:
+    const RouteTable& routes_;
+};
 
 }  // namespace
 
@@ -54,10 +84,25 @@ Gateway::Gateway(Node& node, EventLoop& loop, const GatewayConfig& config, int t
         coalescer_ = std::make_unique<TcpCoalescer>();
     }
     apply_config(config);
+    if (config.mode == GatewayMode::tap) {
+        TapBridgeConfig bc;
+        bc.max_frame = mtu_ + ethernet_header_size;
+        bc.macs.ageing_time = std::chrono::milliseconds(std::max<std::uint64_t>(config.mac_ageing_ms, 1));
+        bc.macs.capacity = std::max<std::size_t>(config.max_macs, 1);
+        bc.flood.rate = config.flood_rate;
+        bc.flood.burst = config.flood_burst;
+        MacHashKey key{};
+        ipcp::secure::SodiumRng().fill(std::as_writable_bytes(std::span(key)));
+        source_filter_ = std::make_unique<RouteSourceFilter>(routes_);
+        bridge_ = std::make_unique<TapBridge>(bc, key, *source_filter_);
+    }
     loop_.add_before_wait([this, alive = std::weak_ptr<bool>(alive_)] {
         if (!alive.expired()) {
             flush_tun();
             arm_timer();
+            if (bridge_) {
+                bridge_->on_timer(loop_.now());
+            }
         }
     });
 }
@@ -104,7 +149,9 @@ void Gateway::on_tun_readable() {
         if (primary != nullptr) {
             const auto slot = primary->tx_slot();
             const std::size_t hdr = primary->engine().data_header_size();
-            if (slot.size() >= hdr + mtu_) {
+            const std::size_t largest =
+                mtu_ + (bridge_ ? ethernet_header_size + max_vlan_tags * vlan_tag_size : 0);
+            if (slot.size() >= hdr + largest) {
                 slot_sdu = slot.subspan(hdr);
             }
         }
@@ -122,7 +169,7 @@ void Gateway::on_tun_readable() {
         const auto len = static_cast<std::size_t>(n);
         stats_.tun_rx_packets++;
         stats_.tun_rx_bytes += len;
-        from_local(buf.first(len));
+        from_device(buf.first(len));
     }
 }
 
@@ -168,7 +215,7 @@ bool Gateway::read_offloaded(ipcp::Ipcp* primary, std::span<std::byte> slot_sdu)
     }
     stats_.tun_rx_packets++;
     stats_.tun_rx_bytes += len;
-    from_local(packet);
+    from_device(packet);
     return true;
 }
 
@@ -196,41 +243,78 @@ void Gateway::split_gso(ipcp::Ipcp* primary, std::span<const std::byte> packet,
         }
         stats_.tun_rx_packets++;
         stats_.tun_rx_bytes += n;
-        from_local(out.first(n));
+        from_device(out.first(n));
     }
 }
 
-void Gateway::from_local(std::span<std::byte> packet) {
-    const PacketInfo info = parse_ip(packet);
+void Gateway::from_device(std::span<std::byte> sdu) {
+    if (bridge_) {
+        from_local_frame(sdu);
+        return;
+    }
+    const PacketInfo info = parse_ip(sdu);
     if (!info.ok()) {
         stats_.malformed[static_cast<std::size_t>(info.error)]++;
         return;
     }
-    packet = packet.first(info.ip_length);
+    const auto packet = sdu.first(info.ip_length);
+    from_local(packet, packet, info);
+}
+
+void Gateway::from_local_frame(std::span<std::byte> frame) {
+    const BridgeDecision d = bridge_->on_local_frame(loop_.wake_time(), frame);
+    switch (d.action) {
+    case BridgeAction::flood:
+        for (PeerIndex p = 0; p < routes_.peers().size(); ++p) {
+            send_on_peer_link(p, frame);
+        }
+        return;
+    case BridgeAction::to_peer:
+        if (d.ip && d.ip->ok() && !d.frame.dst.is_multicast()) {
+            const std::size_t at = d.frame.payload_offset;
+            const MacPair l2{d.frame.src, d.frame.dst};
+            reply_l2_ = &l2;
+            from_local(frame.first(at + d.ip->ip_length), frame.subspan(at, d.ip->ip_length),
+                       *d.ip, d.peer);
+            reply_l2_ = nullptr;
+        } else {
+            send_on_peer_link(d.peer, frame);
+        }
+        return;
+    case BridgeAction::deliver_local:
+    case BridgeAction::drop:
+        return;  // counted by the bridge
+    }
+}
+
+void Gateway::from_local(std::span<std::byte> sdu, std::span<std::byte> ip, const PacketInfo& info,
+                         std::optional<PeerIndex> via) {
     const Instant now = loop_.wake_time();
     Session* s = sessions_.find(info.tuple);
     if (s == nullptr) {
         if (sessions_.tombstone(info.tuple, now) != nullptr) {
             stats_.drop(GatewayDrop::dead_session);
-            answer_unreachable(packet, info.tuple.dst);
+            answer_unreachable(ip, info.tuple.dst);
             return;
         }
-        open_session(info, packet);
+        open_session(info, sdu, static_cast<std::size_t>(ip.data() - sdu.data()), via);
         return;
     }
-    if (info.kind == PacketKind::tcp && clamp_mss(packet, mss_for_mtu(mtu_, info.tuple.src.is_v6()))) {
+    if (info.kind == PacketKind::tcp && clamp_mss(ip, mss_for_mtu(mtu_, info.tuple.src.is_v6()))) {
         stats_.mss_clamped++;
     }
     track_tcp(*s, info, true);
     sessions_.touch(*s, now);
     s->tx_packets++;
-    s->tx_bytes += packet.size();
-    send_outbound(*s, packet);
+    s->tx_bytes += ip.size();
+    send_outbound(*s, sdu, ip);
 }
 
-Session* Gateway::open_session(const PacketInfo& info, std::span<const std::byte> packet) {
+Session* Gateway::open_session(const PacketInfo& info, std::span<const std::byte> sdu,
+                               std::size_t ip_offset, std::optional<PeerIndex> via) {
     const FiveTuple& key = info.tuple;
-    const auto peer = routes_.lookup(key.dst);
+    const std::span<const std::byte> packet = sdu.subspan(ip_offset);
+    const auto peer = via ? via : routes_.lookup(key.dst);
     if (!peer) {
         stats_.drop(GatewayDrop::no_route);
         answer_unreachable(packet, key.dst, true);
@@ -242,10 +326,10 @@ Session* Gateway::open_session(const PacketInfo& info, std::span<const std::byte
         stats_.drop(GatewayDrop::no_session);
         if (const auto rst = rst_in_reply_to(info.tcp)) {
             const std::size_t n =
-                build_tcp_rst_to_local(scratch_, key, rst->seq, rst->ack, rst->with_ack);
+                build_tcp_rst_to_local(generated_ip(), key, rst->seq, rst->ack, rst->with_ack);
             if (n > 0) {
                 stats_.tcp_resets_sent++;
-                write_tun({scratch_.data(), n});
+                write_generated(n, reply_l2_);
             }
         }
         return nullptr;
@@ -260,16 +344,19 @@ Session* Gateway::open_session(const PacketInfo& info, std::span<const std::byte
     }
     const Instant now = loop_.now();
     Session& s = sessions_.create(key, *peer, now);
+    if (reply_l2_ != nullptr) {
+        s.l2 = *reply_l2_;
+    }
     const std::uint64_t id = s.id;
     stats_.sessions_opened++;
-    std::vector<std::byte> first(packet.begin(), packet.end());
+    std::vector<std::byte> first(sdu.begin(), sdu.end());
     if (info.kind == PacketKind::tcp &&
-        clamp_mss(first, mss_for_mtu(mtu_, key.src.is_v6()))) {
+        clamp_mss(std::span(first).subspan(ip_offset), mss_for_mtu(mtu_, key.src.is_v6()))) {
         stats_.mss_clamped++;
     }
     track_tcp(s, info, true);
     s.tx_packets++;
-    s.tx_bytes += first.size();
+    s.tx_bytes += packet.size();
     reschedule(s);
 
     if (config_.flow_mapping == FlowMapping::peer) {
@@ -325,27 +412,28 @@ void Gateway::on_session_flow(std::uint64_t session_id, int error, NodeFlow* flo
     s->queued_bytes = 0;
 }
 
-void Gateway::send_outbound(Session& s, std::span<std::byte> packet) {
+void Gateway::send_outbound(Session& s, std::span<std::byte> sdu, std::span<const std::byte> ip) {
     if (config_.flow_mapping == FlowMapping::peer) {
-        send_on_peer_link(s.peer, packet);
+        send_on_peer_link(s.peer, sdu);
         return;
     }
     if (s.state == SessionState::opening || s.flow_id == 0) {
-        if (!enqueue(s.queue, s.queued_bytes, packet)) {
+        if (!enqueue(s.queue, s.queued_bytes, sdu)) {
             stats_.drop(GatewayDrop::queue_full);
         }
         return;
     }
     NodeFlow* flow = node_.find(s.flow_id);
-    const int rc = flow != nullptr ? node_.send(*flow, packet) : -ENOTALLOC;
+    const int rc = flow != nullptr ? node_.send(*flow, sdu) : -ENOTALLOC;
     if (rc == -EMSGSIZE) {
         stats_.drop(GatewayDrop::too_big);
-        const std::size_t n = build_icmp_too_big(scratch_, packet, s.key.dst,
-                                                 static_cast<std::uint32_t>(
-                                                     flow->ipcp->engine().max_sdu()));
+        const std::size_t framing = sdu.size() - ip.size();
+        const std::size_t n = build_icmp_too_big(
+            generated_ip(), ip, s.key.dst,
+            static_cast<std::uint32_t>(flow->ipcp->engine().max_sdu() - framing));
         if (n > 0) {
             stats_.icmp_errors_sent++;
-            write_tun({scratch_.data(), n});
+            write_generated(n, &s.l2);
         }
     } else if (rc != 0) {
         stats_.drop(GatewayDrop::flow_send);
@@ -358,7 +446,8 @@ void Gateway::send_on_peer_link(PeerIndex peer, std::span<const std::byte> packe
         link.opening = true;
         const std::uint64_t id = node_.alloc(
             routes_.peer_name(peer), qos_, from_ms(config_.alloc_timeout_ms), this, 0,
-            [this, peer](int error, NodeFlow* flow) { on_peer_flow(peer, error, flow); });
+            [this, peer](int error, NodeFlow* flow) { on_peer_flow(peer, error, flow); },
+            bridge_ ? bridge_hello() : std::span<const std::byte>());
         if (peer_links_[peer].opening) {
             peer_links_[peer].flow_id = id;
         }
@@ -384,7 +473,9 @@ void Gateway::on_peer_flow(PeerIndex peer, int error, NodeFlow* flow) {
         link.flow_id = 0;
         fail_queue(link.queue, IpAddress());
         link.queued_bytes = 0;
-        peer_link_died(peer, TeardownReason::alloc_failed);
+        if (config_.flow_mapping == FlowMapping::peer) {
+            peer_link_died(peer, TeardownReason::alloc_failed);
+        }
         return;
     }
     stats_.flows_allocated++;
@@ -438,12 +529,94 @@ void Gateway::on_flow_data(NodeFlow& flow, std::span<std::byte> sdu) {
 }
 
 void Gateway::from_remote(NodeFlow& flow, std::span<std::byte> packet) {
+    if (bridge_) {
+        from_remote_frame(flow, packet);
+        return;
+    }
     const PacketInfo info = parse_ip(packet);
     if (!info.ok()) {
         stats_.malformed[static_cast<std::size_t>(info.error)]++;
         return;
     }
     packet = packet.first(info.ip_length);
+    Session* s = inbound_session(flow, info);
+    if (s == nullptr) {
+        return;
+    }
+    note_inbound(*s, info, packet);
+    deliver_tun(packet, info);
+}
+
+void Gateway::note_inbound(Session& s, const PacketInfo& info, std::span<std::byte> packet) {
+    if (info.kind == PacketKind::tcp &&
+        clamp_mss(packet, mss_for_mtu(mtu_, info.tuple.src.is_v6()))) {
+        stats_.mss_clamped++;
+    }
+    track_tcp(s, info, false);
+    sessions_.touch(s, loop_.wake_time());
+    s.rx_packets++;
+    s.rx_bytes += packet.size();
+}
+
+void Gateway::from_remote_frame(NodeFlow& flow, std::span<std::byte> frame) {
+    if (is_bridge_hello(frame)) {
+        // The peer's bridge link: its floods and frames of no session come this way.
+        if (const auto it = unbound_flows_.find(flow.id); it != unbound_flows_.end()) {
+            const PeerIndex peer = it->second;
+            unbound_flows_.erase(it);
+            peer_flows_[flow.id] = peer;
+            PeerLink& link = peer_links_[peer];
+            if (link.flow_id == 0 && !link.opening) {
+                link.flow_id = flow.id;  // one link per peer gateway, whichever side opened it
+            }
+        }
+        return;
+    }
+    const auto peer = peer_of(flow);
+    if (!peer) {
+        stats_.drop(GatewayDrop::unknown_peer);
+        return;
+    }
+    const BridgeDecision d = bridge_->on_peer_frame(loop_.wake_time(), *peer, frame);
+    if (d.action != BridgeAction::deliver_local) {
+        return;  // counted by the bridge
+    }
+    // With flow-mapping = session, the bridge link carries no session: its frames go through
+    // as they are (the bridge checked their sources).
+    const bool on_link = config_.flow_mapping == FlowMapping::session &&
+                         peer_flows_.contains(flow.id);
+    if (!d.ip || !d.ip->ok() || d.frame.dst.is_multicast() || on_link) {
+        write_tun(frame);
+        return;
+    }
+    const PacketInfo& info = *d.ip;
+    const std::size_t at = d.frame.payload_offset;
+    const auto packet = frame.subspan(at, info.ip_length);
+    Session* s = inbound_session(flow, info);
+    if (s == nullptr) {
+        return;
+    }
+    if (s->l2.local.is_zero()) {
+        s->l2 = MacPair{d.frame.dst, d.frame.src};
+    }
+    note_inbound(*s, info, packet);
+    write_tun(frame.first(at + info.ip_length));
+}
+
+std::optional<PeerIndex> Gateway::peer_of(const NodeFlow& flow) const {
+    if (const Session* s = sessions_.find_flow(flow.id)) {
+        return s->peer;
+    }
+    if (const auto it = unbound_flows_.find(flow.id); it != unbound_flows_.end()) {
+        return it->second;
+    }
+    if (const auto it = peer_flows_.find(flow.id); it != peer_flows_.end()) {
+        return it->second;
+    }
+    return std::nullopt;
+}
+
+Session* Gateway::inbound_session(NodeFlow& flow, const PacketInfo& info) {
     Session* s = sessions_.find_flow(flow.id);
     if (s == nullptr) {
         if (const auto it = unbound_flows_.find(flow.id); it != unbound_flows_.end()) {
@@ -454,7 +627,7 @@ void Gateway::from_remote(NodeFlow& flow, std::span<std::byte> packet) {
             const PeerIndex peer = pit->second;
             if (!routes_.routes_to(info.tuple.src, peer)) {
                 stats_.drop(GatewayDrop::spoofed);
-                return;
+                return nullptr;
             }
             const FiveTuple key = info.tuple.reversed();
             s = sessions_.find(key);
@@ -462,28 +635,19 @@ void Gateway::from_remote(NodeFlow& flow, std::span<std::byte> packet) {
                 s = adopt_inbound(flow, peer, info);
             }
         }
-        if (s == nullptr) {
-            return;
-        }
-    } else if (info.tuple.reversed() != s->key) {
+        return s;
+    }
+    if (info.tuple.reversed() != s->key) {
         // Only the session's own packets, or ICMP errors about it from the peer's side.
         const bool icmp_about_session = info.kind == PacketKind::icmp_error &&
                                         routes_.routes_to(info.tuple.src, s->peer) &&
                                         info.tuple.dst == s->key.src;
         if (!icmp_about_session) {
             stats_.drop(GatewayDrop::spoofed);
-            return;
+            return nullptr;
         }
     }
-    if (info.kind == PacketKind::tcp &&
-        clamp_mss(packet, mss_for_mtu(mtu_, info.tuple.src.is_v6()))) {
-        stats_.mss_clamped++;
-    }
-    track_tcp(*s, info, false);
-    sessions_.touch(*s, loop_.wake_time());
-    s->rx_packets++;
-    s->rx_bytes += packet.size();
-    deliver_tun(packet, info);
+    return s;
 }
 
 Session* Gateway::adopt_inbound(NodeFlow& flow, PeerIndex peer, const PacketInfo& info) {
@@ -499,7 +663,7 @@ Session* Gateway::adopt_inbound(NodeFlow& flow, PeerIndex peer, const PacketInfo
     if (!routes_.routes_to(info.tuple.src, peer)) {
         return refuse(GatewayDrop::spoofed);
     }
-    if (routes_.lookup(info.tuple.dst) && !is_own_address(info.tuple.dst)) {
+    if (!bridge_ && routes_.lookup(info.tuple.dst) && !is_own_address(info.tuple.dst)) {
         return refuse(GatewayDrop::not_routed_here);  // no transit between remote sites
     }
     const FiveTuple key = info.tuple.reversed();
@@ -602,6 +766,15 @@ void Gateway::on_flow_state(NodeFlow& flow, flow::FlowState from, flow::FlowStat
     if (!dead) {
         return;  // down and up: sessions wait for the link
     }
+    if (bridge_) {
+        // A peer that timed out is gone, and so are the stations behind it; so when its
+        // bridge link ends. (A session flow the peer closed says nothing about the others.)
+        const auto peer = peer_of(flow);
+        if (peer && (to == flow::FlowState::peer_timed_out ||
+                     (peer_gone(to) && peer_flows_.contains(flow.id)))) {
+            forget_peer_macs(*peer);
+        }
+    }
     unbound_flows_.erase(flow.id);
     if (Session* s = sessions_.find_flow(flow.id)) {
         // The peer gateway ending a TCP session that closed or reset is the end of that
@@ -616,7 +789,9 @@ void Gateway::on_flow_state(NodeFlow& flow, flow::FlowState from, flow::FlowStat
         if (peer_links_[peer].flow_id == flow.id) {
             peer_links_[peer].flow_id = 0;
         }
-        peer_link_died(peer, reason_for(from, to));
+        if (config_.flow_mapping == FlowMapping::peer) {
+            peer_link_died(peer, reason_for(from, to));  // its sessions rode on it
+        }
         if (peer_gone(to)) {
             node_.dealloc(flow.id);
         }

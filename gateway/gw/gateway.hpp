@@ -4,8 +4,14 @@
 // the configured routes; packets from flows go back to the TUN after an anti-spoofing check.
 // When a flow dies, its sessions are torn down at once and the local hosts are told: a valid
 // TCP RST, or ICMP unreachable on the next packet.
+//
+// In TAP mode (docs/tap-bridge.md) the device carries Ethernet frames and a TapBridge decides
+// where each goes: unicast IP frames to a host learnt behind a peer travel as sessions, as
+// above (the SDU is the whole frame); broadcast, multicast, unknown unicast and non-IP frames
+// travel on the peer's bridge link, one flow per peer gateway, opened with a link hello.
 #pragma once
 
+#include "bridge/tap_bridge.hpp"
 #include "config/config.hpp"
 #include "gw/gateway_stats.hpp"
 #include "gw/route_table.hpp"
@@ -62,7 +68,10 @@ public:
     // Control ops.
     json::Array sessions_json(const json::Value& filter) const;
     json::Array peers_json() const;
-    json::Value stats_json() const { return stats_.to_json(sessions_.size()); }
+    json::Value stats_json() const;
+    // TAP mode: the bridge's MAC table (empty otherwise).
+    json::Array macs_json() const;
+    bool tap() const { return bridge_ != nullptr; }
     bool kill_session(std::uint64_t id);
 
     const GatewayStats& stats() const { return stats_; }
@@ -82,13 +91,19 @@ private:
 
     // TUN → flows
     void on_tun_readable();
+    void from_device(std::span<std::byte> sdu);  // one IP packet (TUN) or frame (TAP)
+    void from_local_frame(std::span<std::byte> frame);
     // One read with IFF_VNET_HDR; false when nothing was left to read.
     bool read_offloaded(ipcp::Ipcp* primary, std::span<std::byte> slot_sdu);
     void split_gso(ipcp::Ipcp* primary, std::span<const std::byte> packet,
                    const VnetHeader& h);
-    void from_local(std::span<std::byte> packet);
-    Session* open_session(const PacketInfo& info, std::span<const std::byte> packet);
-    void send_outbound(Session& s, std::span<std::byte> packet);
+    // An IP packet `ip` from the device, inside `sdu` (the frame in TAP mode, else `ip`
+    // itself); `via`: the peer the bridge chose (TAP), else the routes decide.
+    void from_local(std::span<std::byte> sdu, std::span<std::byte> ip, const PacketInfo& info,
+                    std::optional<PeerIndex> via = std::nullopt);
+    Session* open_session(const PacketInfo& info, std::span<const std::byte> sdu,
+                          std::size_t ip_offset, std::optional<PeerIndex> via);
+    void send_outbound(Session& s, std::span<std::byte> sdu, std::span<const std::byte> ip);
     void send_on_peer_link(PeerIndex peer, std::span<const std::byte> packet);
     bool enqueue(std::vector<std::vector<std::byte>>& queue, std::size_t& bytes,
                  std::span<const std::byte> packet);
@@ -97,15 +112,24 @@ private:
 
     // flows → TUN
     void from_remote(NodeFlow& flow, std::span<std::byte> packet);
+    void from_remote_frame(NodeFlow& flow, std::span<std::byte> frame);
+    // The session an inbound IP packet belongs to (adopted if new), or nullptr (counted).
+    Session* inbound_session(NodeFlow& flow, const PacketInfo& info);
     Session* adopt_inbound(NodeFlow& flow, PeerIndex peer, const PacketInfo& info);
+    std::optional<PeerIndex> peer_of(const NodeFlow& flow) const;
+    // An inbound packet of session s on its way to the device: MSS clamp, TCP state, counters.
+    void note_inbound(Session& s, const PacketInfo& info, std::span<std::byte> packet);
     void to_local(Session* s, std::span<const std::byte> packet);
 
     // teardown and timers
     void teardown(Session& s, TeardownReason reason);
     void tell_local(Session& s, TeardownReason reason);
+    // `l2`: TAP mode, the stations to answer between (default: those of the frame in hand).
     void answer_unreachable(std::span<const std::byte> offending, const IpAddress& from,
-                            bool no_route = false);
-    void fail_queue(std::vector<std::vector<std::byte>>& queue, const IpAddress& from);
+                            bool no_route = false, const MacPair* l2 = nullptr);
+    // Answers each queued SDU (IP packets, or frames in TAP mode) with ICMP unreachable.
+    void fail_queue(std::vector<std::vector<std::byte>>& queue, const IpAddress& from,
+                    const MacPair* l2 = nullptr);
     void peer_link_died(PeerIndex peer, TeardownReason reason);
     void track_tcp(Session& s, const PacketInfo& info, bool outbound);
     void reschedule(Session& s);
@@ -114,6 +138,13 @@ private:
     bool evict_one();
     TeardownReason reason_for(flow::FlowState from, flow::FlowState to) const;
     void write_tun(std::span<const std::byte> packet);
+    // Where the gateway builds an IP packet for a local host (RST, ICMP): after room for an
+    // Ethernet header in TAP mode. write_generated() sends the n bytes built there, framed
+    // for `l2` in TAP mode (to l2->local from l2->remote).
+    std::span<std::byte> generated_ip();
+    void write_generated(std::size_t n, const MacPair* l2);
+    // TAP: a peer's flows died or timed out: its MAC entries go.
+    void forget_peer_macs(PeerIndex peer);
     // From a flow to the TUN device: coalesced with what is pending when vnet_hdr allows it.
     void deliver_tun(std::span<const std::byte> packet, const PacketInfo& info);
     void flush_tun();
@@ -143,6 +174,10 @@ private:
     bool stopping_ = false;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for the loop hook
     log::RateLimiter icmp_limit_;
+    // TAP mode.
+    std::unique_ptr<PeerSourceFilter> source_filter_;
+    std::unique_ptr<TapBridge> bridge_;
+    const MacPair* reply_l2_ = nullptr;  // while a local frame is handled: its two addresses
 };
 
 }  // namespace ogw::gw

@@ -4,7 +4,10 @@
 
 #include "packet/packet_builder.hpp"
 
+#include <flowlib/bytes.hpp>
 #include <flowlib/log.hpp>
+
+#include <cstring>
 
 namespace ogw::gw {
 namespace {
@@ -36,7 +39,7 @@ void Gateway::teardown(Session& s, TeardownReason reason) {
 
 void Gateway::tell_local(Session& s, TeardownReason reason) {
     if (reason == TeardownReason::alloc_failed) {
-        fail_queue(s.queue, s.key.dst);
+        fail_queue(s.queue, s.key.dst, &s.l2);
         sessions_.bury(s.key, loop_.now(), loop_.now() + timers_.alloc_failed_hold, reason);
         return;
     }
@@ -46,10 +49,10 @@ void Gateway::tell_local(Session& s, TeardownReason reason) {
         }
         if (const auto rst = s.tcp.rst_to_local()) {
             const std::size_t n =
-                build_tcp_rst_to_local(scratch_, s.key, rst->seq, rst->ack, rst->with_ack);
+                build_tcp_rst_to_local(generated_ip(), s.key, rst->seq, rst->ack, rst->with_ack);
             if (n > 0) {
                 stats_.tcp_resets_sent++;
-                write_tun({scratch_.data(), n});
+                write_generated(n, &s.l2);
             }
         }
         return;
@@ -59,7 +62,7 @@ void Gateway::tell_local(Session& s, TeardownReason reason) {
 }
 
 void Gateway::answer_unreachable(std::span<const std::byte> offending, const IpAddress& from,
-                                 bool no_route) {
+                                 bool no_route, const MacPair* l2) {
     if (!icmp_limit_.allow()) {
         return;
     }
@@ -70,19 +73,63 @@ void Gateway::answer_unreachable(std::span<const std::byte> offending, const IpA
                                  ? Unreachable::admin_prohibited
                              : no_route ? Unreachable::no_route
                                         : Unreachable::host;
-    const std::size_t n = build_icmp_unreachable(scratch_, offending, from, code);
+    const std::size_t n = build_icmp_unreachable(generated_ip(), offending, from, code);
     if (n > 0) {
         stats_.icmp_errors_sent++;
-        write_tun({scratch_.data(), n});
+        write_generated(n, l2 != nullptr ? l2 : reply_l2_);
     }
 }
 
-void Gateway::fail_queue(std::vector<std::vector<std::byte>>& queue, const IpAddress& from) {
-    for (const auto& packet : queue) {
+void Gateway::fail_queue(std::vector<std::vector<std::byte>>& queue, const IpAddress& from,
+                         const MacPair* l2) {
+    for (const auto& sdu : queue) {
+        std::span<const std::byte> packet = sdu;
+        MacPair frame_l2;
+        if (bridge_) {
+            // A frame: the IP packet inside it, answered to the station that sent it.
+            const EthernetFrame frame = parse_ethernet(sdu);
+            if (!frame.ok() || !frame.is_ip()) {
+                continue;
+            }
+            packet = frame.payload;
+            frame_l2 = MacPair{frame.src, frame.dst};
+            l2 = &frame_l2;
+        }
         const PacketInfo info = parse_ip(packet);
-        answer_unreachable(packet, from.is_unspecified() && info.ok() ? info.tuple.dst : from);
+        answer_unreachable(packet, from.is_unspecified() && info.ok() ? info.tuple.dst : from,
+                           false, l2);
     }
     queue.clear();
+}
+
+std::span<std::byte> Gateway::generated_ip() {
+    return std::span(scratch_).subspan(bridge_ ? ethernet_header_size : 0);
+}
+
+void Gateway::write_generated(std::size_t n, const MacPair* l2) {
+    if (n == 0) {
+        return;
+    }
+    if (!bridge_) {
+        write_tun({scratch_.data(), n});
+        return;
+    }
+    if (l2 == nullptr || l2->local.is_zero()) {
+        return;  // no station to address it to
+    }
+    std::memcpy(scratch_.data(), l2->local.bytes().data(), mac_address_size);
+    std::memcpy(scratch_.data() + mac_address_size, l2->remote.bytes().data(), mac_address_size);
+    const bool v6 = (std::to_integer<unsigned>(scratch_[ethernet_header_size]) >> 4) == 6;
+    be::store16(scratch_.data() + 2 * mac_address_size, v6 ? ethertype::ipv6 : ethertype::ipv4);
+    write_tun({scratch_.data(), ethernet_header_size + n});
+}
+
+void Gateway::forget_peer_macs(PeerIndex peer) {
+    const std::size_t n = bridge_->on_peer_down(peer, loop_.now());
+    if (n > 0) {
+        OGW_LOG(info, "gateway") << "bridge: forgot " << n << " station(s) behind "
+                                 << routes_.peer_name(peer);
+    }
 }
 
 void Gateway::peer_link_died(PeerIndex peer, TeardownReason reason) {

@@ -2,6 +2,8 @@
 // The gateway's answers to `ogw sessions`, `ogw peers` and `ogw stats`.
 #include "gw/gateway.hpp"
 
+#include "bridge/bridge_json.hpp"
+
 #include <limits>
 
 namespace ogw::gw {
@@ -103,6 +105,22 @@ json::Array Gateway::peers_json() const {
         });
     }
     return out;
+}
+
+
+json::Value Gateway::stats_json() const {
+    json::Value out = stats_.to_json(sessions_.size());
+    if (bridge_) {
+        out["tap"] = tap_stats_to_json(bridge_->counters(), bridge_->macs());
+    }
+    return out;
+}
+
+json::Array Gateway::macs_json() const {
+    if (!bridge_) {
+        return {};
+    }
+    return macs_to_json(bridge_->macs(), loop_.now(), routes_.peers()).as_array();
 }
 
 }  // namespace ogw::gw

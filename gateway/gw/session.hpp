@@ -9,6 +9,7 @@
 #include "packet/tcp_tracker.hpp"
 
 #include <flowlib/clock.hpp>
+#include <flowlib/inet.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -37,6 +38,13 @@ inline constexpr std::size_t teardown_reason_count =
     static_cast<std::size_t>(TeardownReason::count_);
 std::string_view to_string(TeardownReason r);
 
+// TAP mode: the Ethernet addresses of a session's two hosts, for the frames the gateway makes
+// on the remote host's behalf (TCP RST, ICMP errors).
+struct MacPair {
+    MacAddress local;   // the host on this side
+    MacAddress remote;  // the host behind the peer
+};
+
 struct Session {
     // Ordered for packing (264 bytes): 8-byte fields, the key, the small ones, the tracker.
     std::uint64_t id = 0;
@@ -52,6 +60,7 @@ struct Session {
     SessionState state = SessionState::opening;
     bool accepted = false;          // opened by the remote side
     TeardownReason linger_reason = TeardownReason::tcp_close;
+    MacPair l2;                     // TAP mode only
     TcpTracker tcp;
     std::vector<std::vector<std::byte>> queue;  // packets waiting for the flow while opening
     std::size_t queued_bytes = 0;

@@ -70,6 +70,11 @@ Session* SessionTable::find_flow(std::uint64_t flow_id) {
     return it == by_flow_.end() ? nullptr : it->second;
 }
 
+const Session* SessionTable::find_flow(std::uint64_t flow_id) const {
+    const auto it = by_flow_.find(flow_id);
+    return it == by_flow_.end() ? nullptr : it->second;
+}
+
 Session& SessionTable::create(const FiveTuple& key, PeerIndex peer, Instant now) {
     const std::uint64_t id = next_id_++;
     Session& ref = by_id_.try_emplace(id).first->second;

@@ -48,6 +48,7 @@ public:
     Session* find(const FiveTuple& key);
     Session* find_id(std::uint64_t id);
     Session* find_flow(std::uint64_t flow_id);
+    const Session* find_flow(std::uint64_t flow_id) const;
 
     // A new session; the key must not be in use.
     Session& create(const FiveTuple& key, PeerIndex peer, Instant now);

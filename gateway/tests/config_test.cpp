@@ -71,6 +71,11 @@ std::string with_gateway(std::string_view gateway_lines) {
     return std::string(node_and_wan) + "[gateway]\n" + std::string(gateway_lines);
 }
 
+// A TAP gateway (lines 9 and 10) and then tap_lines, from line 11.
+std::string with_tap(std::string_view tap_lines) {
+    return with_gateway("mode = tap\naddress = 10.77.0.1/24\n" + std::string(tap_lines));
+}
+
 IpPrefix prefix(std::string_view text) {
     return IpPrefix::parse(text).value_or(IpPrefix());
 }
@@ -471,6 +476,88 @@ TEST(ConfigFile, SmallMtuWithIpv6AddressWarns) {
     ASSERT_TRUE(outcome.ok()) << ::testing::PrintToString(outcome.errors);
     EXPECT_EQ(outcome.config->gateway.mtu, std::optional<std::uint16_t>(1200));
     EXPECT_THAT(outcome.warnings, ElementsAre(StartsWith("test.conf:10: gateway.mtu:")));
+}
+
+TEST(ConfigFile, TapBridgeKeysDefaultAndAreRead) {
+    const auto defaults = parse(with_tap(""));
+    ASSERT_TRUE(defaults.ok()) << ::testing::PrintToString(defaults.errors);
+    EXPECT_EQ(defaults.config->gateway.mac_ageing_ms, 300000U);
+    EXPECT_EQ(defaults.config->gateway.max_macs, 8192U);
+    EXPECT_EQ(defaults.config->gateway.flood_rate, 1000U);
+    EXPECT_EQ(defaults.config->gateway.flood_burst, 200U);
+
+    const auto outcome = parse(with_tap(R"(mac-ageing = 90s
+max-macs = 1000000
+flood-rate = 0
+flood-burst = 1
+)"));
+    ASSERT_TRUE(outcome.ok()) << ::testing::PrintToString(outcome.errors);
+    EXPECT_THAT(outcome.warnings, IsEmpty());
+    const auto& gw = outcome.config->gateway;
+    EXPECT_EQ(gw.mac_ageing_ms, 90000U);
+    EXPECT_EQ(gw.max_macs, 1000000U);
+    EXPECT_EQ(gw.flood_rate, 0U);
+    EXPECT_EQ(gw.flood_burst, 1U);
+    EXPECT_NE(gw, defaults.config->gateway);
+}
+
+TEST(ConfigFile, TapBridgeKeyRangesAreInclusive) {
+    for (const auto& [line, ok] : std::vector<std::pair<std::string, bool>>{
+             {"mac-ageing = 1s", true},
+             {"mac-ageing = 1y", true},
+             {"mac-ageing = 999ms", false},
+             {"mac-ageing = 0", false},
+             {"mac-ageing = 300", false},
+             {"max-macs = 1", true},
+             {"max-macs = 1000000", true},
+             {"max-macs = 0", false},
+             {"max-macs = 1000001", false},
+             {"max-macs = -1", false},
+             {"max-macs = 1k", false},
+             {"flood-rate = 0", true},
+             {"flood-rate = 10000000", true},
+             {"flood-rate = 10000001", false},
+             {"flood-rate = 99999999999999999999", false},
+             {"flood-burst = 1", true},
+             {"flood-burst = 1000000", true},
+             {"flood-burst = 0", false},
+             {"flood-burst = 1000001", false},
+         }) {
+        const auto outcome = parse(with_tap(line));
+        EXPECT_EQ(outcome.ok(), ok) << line << ::testing::PrintToString(outcome.errors);
+    }
+}
+
+TEST(ConfigFile, BadTapBridgeKeysNameFileLineAndKey) {
+    const auto outcome = parse(with_tap(R"(mac-ageing = 500ms
+max-macs = 0
+flood-rate = 20000000
+flood-burst = 0
+mac-ageing = 2s
+)"));
+    EXPECT_THAT(
+        outcome.errors,
+        ElementsAre("test.conf:11: gateway.mac-ageing: below the minimum of 1s",
+                    "test.conf:12: gateway.max-macs: invalid value '0': expected a number from "
+                    "1 to 1000000",
+                    "test.conf:13: gateway.flood-rate: invalid value '20000000': expected a "
+                    "number from 0 to 10000000",
+                    "test.conf:14: gateway.flood-burst: invalid value '0': expected a number "
+                    "from 1 to 1000000",
+                    "test.conf:15: gateway.mac-ageing: duplicate key (first at line 11)"));
+}
+
+TEST(ConfigFile, TapBridgeKeysWarnInTunMode) {
+    const auto outcome = parse(with_gateway(R"(mode = tun
+address = 10.10.1.1/24
+flood-rate = 100
+max-macs = 10
+)"));
+    ASSERT_TRUE(outcome.ok()) << ::testing::PrintToString(outcome.errors);
+    EXPECT_THAT(outcome.warnings,
+                ElementsAre("test.conf:11: gateway.flood-rate: has effect only with mode = tap",
+                            "test.conf:12: gateway.max-macs: has effect only with mode = tap"));
+    EXPECT_EQ(outcome.config->gateway.flood_rate, 100U);
 }
 
 TEST(ConfigFile, BadPeersAreErrors) {

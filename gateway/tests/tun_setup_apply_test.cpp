@@ -251,5 +251,56 @@ TEST_F(TunSetupReload, TeardownAfterReloadRemovesTheNewRoutes) {
     EXPECT_TRUE(rtnl_.addresses.empty());
 }
 
+// Mode tap: addresses and MTU, no routes (a route names a bridge peer; the addresses put the
+// segment on-link).
+GatewayConfig tap_config() {
+    GatewayConfig c = config();
+    c.mode = GatewayMode::tap;
+    c.mtu.reset();
+    return c;
+}
+
+class TunSetupTap : public TunSetupApply {};
+
+TEST_F(TunSetupTap, AddressesAndMtuButNoRoutes) {
+    const SetupReport report = setup_.apply(tap_config(), auto_device_mtu(GatewayMode::tap, 1472));
+    EXPECT_TRUE(report.ok());
+    EXPECT_THAT(rtnl_.calls, ElementsAre("list_routes 160", "set_link 5 mtu 1458 up",
+                                         "add_address 10.10.1.1/24", "add_address fd00:1::1/64"));
+    EXPECT_THAT(report.done,
+                ElementsAre("mtu 1458", "link up", "address 10.10.1.1/24", "address fd00:1::1/64"));
+    EXPECT_THAT(report.skipped,
+                ElementsAre("route 10.10.2.0/24 (site-b): mode tap, a bridge peer's prefix, no "
+                            "device route",
+                            HasSubstr("10.10.1.0/24 (site-b): mode tap"),
+                            HasSubstr("fd00:2::/64 (site-c): mode tap")));
+    EXPECT_TRUE(setup_.routes().empty());
+    EXPECT_TRUE(rtnl_.routes.empty());
+}
+
+TEST_F(TunSetupTap, StaleRoutesAreStillRemoved) {
+    rtnl_.routes = {RouteInfo{5, prefix("10.99.0.0/16"), std::nullopt, 254, 0xa0, 253, 1}};
+    const SetupReport report = setup_.apply(tap_config(), std::nullopt);
+    EXPECT_TRUE(report.ok());
+    EXPECT_EQ(report.done.at(0), "removed stale route 10.99.0.0/16");
+    EXPECT_TRUE(rtnl_.routes.empty());
+}
+
+TEST_F(TunSetupTap, ReloadInstallsNothingAndReportsOnlyNewRoutes) {
+    ASSERT_TRUE(setup_.apply(tap_config(), std::nullopt).ok());
+    const std::size_t before = rtnl_.calls.size();
+    std::vector<Route> updated = tap_config().routes;
+    updated.push_back(route("10.20.0.0/16", "site-d"));
+    const SetupReport report = setup_.apply_route_changes(tap_config().routes, updated);
+    EXPECT_TRUE(report.ok());
+    EXPECT_THAT(report.skipped, ElementsAre(HasSubstr("10.20.0.0/16 (site-d): mode tap")));
+    EXPECT_TRUE(rtnl_.calls_after(before).empty());
+    EXPECT_TRUE(setup_.routes().empty());
+
+    EXPECT_TRUE(setup_.teardown().ok());
+    EXPECT_THAT(rtnl_.calls_after(before),
+                ElementsAre("del_address fd00:1::1/64", "del_address 10.10.1.1/24"));
+}
+
 }  // namespace
 }  // namespace ogw::gw

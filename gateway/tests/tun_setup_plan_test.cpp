@@ -53,5 +53,54 @@ TEST(PlanRoutes, ClearsHostBits) {
     EXPECT_EQ(plan.install[0].prefix, prefix("10.10.2.0/24"));
 }
 
+// Mode tap: the Ethernet header travels in the SDU, and no route goes on the device.
+GatewayConfig tap_config() {
+    GatewayConfig c;
+    c.mode = GatewayMode::tap;
+    c.addresses = {prefix("10.77.0.1/24"), prefix("fd77::1/64")};
+    c.routes = {route("10.77.0.2/32", "b"), route("fd77::2/128", "b"), route("10.77.0.3/32", "c"),
+                route("10.77.0.2/32", "c"), route("10.20.0.0/16", "b")};
+    return c;
+}
+
+TEST(AutoDeviceMtu, TapLeavesRoomForTheEthernetHeader) {
+    EXPECT_EQ(auto_device_mtu(GatewayMode::tun, 1472), 1472U);
+    EXPECT_EQ(auto_device_mtu(GatewayMode::tap, 1472), 1458U);
+    EXPECT_EQ(auto_device_mtu(GatewayMode::tun, 70000), 65535U);
+    EXPECT_EQ(auto_device_mtu(GatewayMode::tap, 70000), 65521U);
+    EXPECT_EQ(auto_device_mtu(GatewayMode::tap, 10), 0U) << "no underflow; the kernel refuses it";
+    EXPECT_EQ(auto_device_mtu(GatewayMode::tap, std::nullopt), std::nullopt);
+    EXPECT_EQ(auto_device_mtu(GatewayMode::tun, std::nullopt), std::nullopt);
+}
+
+TEST(CheckDeviceMtu, TapMtuMustLeaveRoomForTheEthernetHeader) {
+    GatewayConfig c = tap_config();
+    c.mtu = 1458;
+    EXPECT_TRUE(check_device_mtu(c, 1472));
+    c.mtu = 1459;
+    const auto r = check_device_mtu(c, 1472);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message(),
+              "gateway.mtu = 1459: mode tap carries the 14-byte Ethernet header in every SDU, "
+              "and the flows' largest SDU is 1472 bytes: set mtu to at most 1458, or to auto: "
+              "invalid value");
+    EXPECT_TRUE(check_device_mtu(c, std::nullopt)) << "no IPCP: nothing to check against";
+    c.mtu.reset();
+    EXPECT_TRUE(check_device_mtu(c, 1472));
+    c.mode = GatewayMode::tun;
+    c.mtu = 1500;
+    EXPECT_TRUE(check_device_mtu(c, 1472)) << "TUN mode: packets over the SDU are too_big";
+}
+
+TEST(PlanRoutes, TapBridgesEveryRouteAndInstallsNone) {
+    const auto c = tap_config();
+    const auto plan = plan_routes(c.addresses, c.routes, GatewayMode::tap);
+    EXPECT_TRUE(plan.install.empty());
+    EXPECT_TRUE(plan.skipped.empty());
+    EXPECT_EQ(plan.bridged,
+              (std::vector<Route>{route("10.77.0.2/32", "b"), route("fd77::2/128", "b"),
+                                  route("10.77.0.3/32", "c"), route("10.20.0.0/16", "b")}));
+}
+
 }  // namespace
 }  // namespace ogw::gw

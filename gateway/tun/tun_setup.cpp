@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "tun/tun_setup.hpp"
 
+#include "bridge/ethernet_frame.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <unordered_set>
@@ -30,6 +32,34 @@ std::string skip_text(const RoutePlan::Skipped& skipped) {
            skipped.address.to_string();
 }
 
+std::string bridged_text(const Route& route) {
+    return route_text(route) + ": mode tap, a bridge peer's prefix, no device route";
+}
+
+// Reports the plan's skipped and bridged routes, but for the prefixes of old_routes.
+void report_unplanned(const RoutePlan& plan, const std::vector<Route>& old_routes,
+                      SetupReport& report) {
+    std::unordered_set<IpPrefix> old_prefixes;
+    for (const Route& route : old_routes) {
+        old_prefixes.insert(route.prefix.network());
+    }
+    for (const auto& s : plan.skipped) {
+        if (!old_prefixes.contains(s.route.prefix)) {
+            report.skipped.push_back(skip_text(s));
+        }
+    }
+    for (const Route& route : plan.bridged) {
+        if (!old_prefixes.contains(route.prefix)) {
+            report.skipped.push_back(bridged_text(route));
+        }
+    }
+}
+
+// What the kernel allows a TUN/TAP device (MAX_MTU less the device's header).
+constexpr std::uint32_t max_device_frame = 65535;
+// What a TAP device's frames carry in every SDU besides the IP packet.
+constexpr auto ethernet_header = static_cast<std::uint32_t>(ethernet_header_size);
+
 bool has_ipv6(const GatewayConfig& config) {
     return std::any_of(config.addresses.begin(), config.addresses.end(),
                        [](const IpPrefix& a) { return a.address().is_v6(); }) ||
@@ -51,12 +81,44 @@ std::optional<TunMode> tun_mode_for(GatewayMode mode) {
     return std::nullopt;
 }
 
-RoutePlan plan_routes(const std::vector<IpPrefix>& addresses, const std::vector<Route>& routes) {
+std::optional<std::uint32_t> auto_device_mtu(GatewayMode mode,
+                                             std::optional<std::uint32_t> max_sdu) {
+    if (!max_sdu) {
+        return std::nullopt;
+    }
+    const std::uint32_t frame = std::min(*max_sdu, max_device_frame);
+    if (mode != GatewayMode::tap) {
+        return frame;
+    }
+    return frame > ethernet_header ? frame - ethernet_header : 0;
+}
+
+Result<void> check_device_mtu(const GatewayConfig& config, std::optional<std::uint32_t> max_sdu) {
+    if (config.mode != GatewayMode::tap || !config.mtu || !max_sdu ||
+        std::uint32_t{*config.mtu} + ethernet_header <= *max_sdu) {
+        return {};
+    }
+    const std::uint32_t room = *max_sdu > ethernet_header ? *max_sdu - ethernet_header : 0;
+    return unexpected(
+        Error{make_error_code(errc::bad_value),
+              "gateway.mtu = " + std::to_string(*config.mtu) + ": mode tap carries the " +
+                  std::to_string(ethernet_header) +
+                  "-byte Ethernet header in every SDU, and the flows' largest SDU is " +
+                  std::to_string(*max_sdu) + " bytes: set mtu to at most " + std::to_string(room) +
+                  ", or to auto"});
+}
+
+RoutePlan plan_routes(const std::vector<IpPrefix>& addresses, const std::vector<Route>& routes,
+                      GatewayMode mode) {
     RoutePlan plan;
     std::unordered_set<IpPrefix> seen;
     for (const Route& route : routes) {
         const IpPrefix network = route.prefix.network();
         if (!seen.insert(network).second) {
+            continue;
+        }
+        if (mode == GatewayMode::tap) {
+            plan.bridged.push_back(Route{network, route.remote});
             continue;
         }
         const auto connected =
@@ -79,6 +141,7 @@ SetupReport TunSetup::apply(const GatewayConfig& config, std::optional<std::uint
         return report;
     }
     applied_ = true;
+    mode_ = config.mode;
 
     const std::optional<std::uint32_t> mtu =
         config.mtu ? std::optional<std::uint32_t>(*config.mtu) : auto_mtu;
@@ -108,10 +171,8 @@ SetupReport TunSetup::apply(const GatewayConfig& config, std::optional<std::uint
         report.done.push_back("address " + address.to_string());
     }
 
-    const RoutePlan plan = plan_routes(config.addresses, config.routes);
-    for (const auto& s : plan.skipped) {
-        report.skipped.push_back(skip_text(s));
-    }
+    const RoutePlan plan = plan_routes(config.addresses, config.routes, mode_);
+    report_unplanned(plan, {}, report);
     for (const Route& route : plan.install) {
         if (!add_route(route, report)) {
             return report;
@@ -123,16 +184,8 @@ SetupReport TunSetup::apply(const GatewayConfig& config, std::optional<std::uint
 SetupReport TunSetup::apply_route_changes(const std::vector<Route>& old_routes,
                                           const std::vector<Route>& new_routes) {
     SetupReport report;
-    std::unordered_set<IpPrefix> old_prefixes;
-    for (const Route& route : old_routes) {
-        old_prefixes.insert(route.prefix.network());
-    }
-    const RoutePlan plan = plan_routes(addresses_, new_routes);
-    for (const auto& s : plan.skipped) {
-        if (!old_prefixes.contains(s.route.prefix)) {
-            report.skipped.push_back(skip_text(s));
-        }
-    }
+    const RoutePlan plan = plan_routes(addresses_, new_routes, mode_);
+    report_unplanned(plan, old_routes, report);
     // Make before break: a prefix that moves to a shorter one stays reachable meanwhile.
     std::unordered_set<IpPrefix> wanted;
     for (const Route& route : plan.install) {

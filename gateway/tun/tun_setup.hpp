@@ -26,9 +26,23 @@ inline constexpr std::uint32_t ipv6_min_mtu = 1280;
 // TUN or TAP for mode tun or tap; nullopt for off.
 std::optional<TunMode> tun_mode_for(GatewayMode mode);
 
+// The device MTU (the largest IP packet) for mtu = auto, from the flows' largest SDU (the
+// smallest one of the IPCPs; nullopt without any): TUN, the SDU; TAP, the SDU less the
+// 14-byte Ethernet header (no VLAN tag counted). At most what the kernel allows the device
+// (65535 less its header).
+std::optional<std::uint32_t> auto_device_mtu(GatewayMode mode,
+                                             std::optional<std::uint32_t> max_sdu);
+
+// mode = tap with an mtu that leaves no room in the flows' largest SDU for the Ethernet
+// header: an error naming gateway.mtu. Anything else, or no SDU known: fine.
+Result<void> check_device_mtu(const GatewayConfig& config, std::optional<std::uint32_t> max_sdu);
+
 // Which configured routes get a kernel route through the device. A route for the connected
 // prefix of one of the device's addresses (10.10.1.0/24 next to address 10.10.1.1/24) is left
-// out: the kernel routes that prefix to the device already.
+// out: the kernel routes that prefix to the device already. In mode tap no route gets one:
+// there a route only names a bridge peer and bounds the sources it may send from, and the
+// device's own addresses put the segment on-link (a host route through the device would
+// make the kernel resolve off-segment destinations on the segment).
 struct RoutePlan {
     struct Skipped {
         Route route;
@@ -36,8 +50,10 @@ struct RoutePlan {
     };
     std::vector<Route> install;  // in configuration order, one per prefix
     std::vector<Skipped> skipped;
+    std::vector<Route> bridged;  // mode tap: every route, in configuration order, one per prefix
 };
-RoutePlan plan_routes(const std::vector<IpPrefix>& addresses, const std::vector<Route>& routes);
+RoutePlan plan_routes(const std::vector<IpPrefix>& addresses, const std::vector<Route>& routes,
+                      GatewayMode mode = GatewayMode::tun);
 
 // What a step did, for the log: "mtu 1400", "link up", "address 10.10.1.1/24",
 // "route 10.10.2.0/24 (site-b)", "removed route 10.10.2.0/24", ...
@@ -56,15 +72,16 @@ public:
 
     // Removes routes of ogw_route_protocol already on the device (a persistent device reused
     // after a crash), then sets the MTU (config.mtu, else auto_mtu, else left as it is), brings
-    // the link up, adds every address and every planned route. Stops at the first failure;
-    // what was added until then is remembered for teardown(). Call once. An MTU below
-    // ipv6_min_mtu with IPv6 addresses or routes is refused before anything is done.
+    // the link up, adds every address and every planned route (none in mode tap). Stops at
+    // the first failure; what was added until then is remembered for teardown(). Call once.
+    // An MTU below ipv6_min_mtu with IPv6 addresses or routes is refused before anything is
+    // done.
     SetupReport apply(const GatewayConfig& config, std::optional<std::uint32_t> auto_mtu);
 
     // For a reload: adds the planned routes of new_routes that are not installed yet, then
-    // removes the installed routes that are no longer planned. old_routes only keeps skipped
-    // routes that were reported before from being reported again. Goes on past failures and
-    // reports each; a route that failed is tried again at the next call.
+    // removes the installed routes that are no longer planned (in the mode given to apply).
+    // old_routes only keeps skipped routes that were reported before from being reported again.
+    // Goes on past failures and reports each; a route that failed is tried again at the next call.
     SetupReport apply_route_changes(const std::vector<Route>& old_routes,
                                     const std::vector<Route>& new_routes);
 
@@ -86,6 +103,7 @@ private:
     Rtnl& rtnl_;
     int ifindex_;
     bool applied_ = false;
+    GatewayMode mode_ = GatewayMode::tun;
     std::vector<IpPrefix> addresses_;
     std::vector<IpPrefix> routes_;  // networks
 };

@@ -142,10 +142,11 @@ gw_ping() {
     expect_match ' 0% packet loss' "$out" "ping $from -> $dst"
 }
 
-# gw_iperf_tcp FROM DST SECONDS: iperf3 over TCP; prints the received bit rate (bit/s).
+# gw_iperf_tcp FROM DST SECONDS [SERVER_NS]: iperf3 over TCP from FROM to DST, the server in
+# SERVER_NS (default hb for hb's addresses, else gb); logs the received bit rate.
 gw_iperf_tcp() {
-    local from=$1 dst=$2 secs=$3 server out rate
-    server=$([[ $dst == "$HB4" || $dst == "$HB6" ]] && echo hb || echo gb)
+    local from=$1 dst=$2 secs=$3 server=${4:-} out rate
+    [[ -n $server ]] || server=$([[ $dst == "$HB4" || $dst == "$HB6" ]] && echo hb || echo gb)
     start_bg "iperf-s-$secs-$dst" "$server" $((secs + 20)) iperf3 -s -1 -p 5201
     wait_line "iperf-s-$secs-$dst" 'Server listening' 5000 >/dev/null
     out=$(in_ns "$from" timeout $((secs + 15)) iperf3 -c "$dst" -p 5201 -t "$secs" -J 2>&1) ||

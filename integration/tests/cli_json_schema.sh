@@ -4,7 +4,7 @@
 # Schema in docs/schema/ (docs/cli-json.md), keeps its key order from one call to the next,
 # and the schemas are not vacuous (a flow without its state is rejected). Sessions come from a
 # ping and a held TCP connection through two gateways; a third node without a gateway gives
-# 'watch' its "sessions": null.
+# 'watch' its "sessions": null and refuses 'macs', as the TUN gateways do.
 #
 #   ns ha ---- ns ga (ogwd, ogw0) ==== underlay ==== ns gb (ogwd, ogw0) ---- ns hb
 #   ping, tcphold client                                               tcphold server
@@ -16,56 +16,13 @@ set -euo pipefail
 source "$(dirname "$0")/../lib/netns.sh"
 # shellcheck source-path=SCRIPTDIR source=../lib/gateway.sh
 source "$(dirname "$0")/../lib/gateway.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib/schema.sh
+source "$(dirname "$0")/../lib/schema.sh"
 
 require_root
 require_bin "$OGWD" "$OGW"
-"$PYTHON" -c 'import jsonschema' 2>/dev/null ||
+schema_available ||
     skip "python3 module jsonschema not found: apt-get install $(_package_of jsonschema)"
-
-SCHEMA_DIR="$OGW_SOURCE_DIR/docs/schema"
-
-# schema_errors SCHEMA JSON: prints why JSON does not validate against
-# docs/schema/SCHEMA.schema.json (references resolved next to it); fails if it does not.
-schema_errors() {
-    "$PYTHON" - "$SCHEMA_DIR/$1.schema.json" "$2" 2>&1 <<'PY'
-import json, pathlib, sys, warnings
-import jsonschema
-warnings.simplefilter("ignore", DeprecationWarning)
-path = pathlib.Path(sys.argv[1]).resolve()
-schema = json.loads(path.read_text())
-cls = jsonschema.validators.validator_for(schema)
-cls.check_schema(schema)
-resolver = jsonschema.RefResolver(base_uri=path.as_uri(), referrer=schema)
-errors = sorted(cls(schema, resolver=resolver).iter_errors(json.loads(sys.argv[2])),
-                key=lambda e: list(map(str, e.absolute_path)))
-for e in errors[:5]:
-    print("at /%s: %s" % ("/".join(map(str, e.absolute_path)), e.message[:300]))
-sys.exit(1 if errors else 0)
-PY
-}
-
-# validate SCHEMA WHAT JSON: JSON validates against SCHEMA, or the test fails.
-validate() {
-    local out
-    out=$(schema_errors "$1" "$3") || fail "$2 does not validate against $1.schema.json: $out"
-    ok "$2 validates against $1.schema.json"
-}
-
-# rejects SCHEMA WHAT JSON: JSON does not validate against SCHEMA, or the test fails.
-rejects() {
-    local out
-    if out=$(schema_errors "$1" "$3"); then
-        fail "$1.schema.json accepts $2"
-    fi
-    ok "$1.schema.json rejects $2: $out"
-}
-
-# check NS SCHEMA ARGS...: 'ogw --json ARGS' on NS validates against SCHEMA.
-check() {
-    local s=$1 schema=$2
-    shift 2
-    validate "$schema" "ogw --json $* on $s" "$(ogw_json "$s" "$@")"
-}
 
 # key_paths JSON: the key paths of JSON in document order, one per line.
 key_paths() {
@@ -133,6 +90,17 @@ validate ogw-watch "ogw --json watch on c (no gateway)" "$line"
 expect_eq null "$(json_get "$line" 'd["watch"]["sessions"]')" "watch's sessions without a gateway"
 check c ogw-flows flows
 check c ogw-status status
+
+# macs needs mode = tap (integration/tests/tap_bridge.sh validates its output): a TUN gateway
+# and a node without a gateway refuse it, exit 1, nothing on standard output.
+for s in ga c; do
+    rc=0
+    out=$(ogw_cli "$s" --json macs 2>"$TEST_DIR/macs.err") || rc=$?
+    expect_rc 1 "$rc" "ogw --json macs on $s"
+    expect_eq "" "$out" "standard output of ogw --json macs on $s"
+    expect_match "$([[ $s == ga ]] && echo 'not in tap mode' || echo 'gateway is off')" \
+        "$(cat "$TEST_DIR/macs.err")" "the error of ogw macs on $s"
+done
 
 # Key order: the same from one call to the next, "schema" first.
 order1=$(key_paths "$(ogw_json ga flows)")

@@ -13,6 +13,8 @@
 #             header-only frames, and random bytes with a version byte other than 1. Cycles
 #             through them until COUNT frames are sent.
 #   flood     COUNT frames of ETHERTYPE: the garbage mix plus random frames of any content.
+#   plain     COUNT frames of ETHERTYPE to DST_MAC with a 46-byte payload (e.g. a broadcast
+#             storm with ff:ff:ff:ff:ff:ff), sent as fast as the socket takes them.
 #
 # The source MAC is a fixed locally administered address. Prints one JSON line:
 # {"sent": N, "errors": E}. Deterministic (seeded).
@@ -82,6 +84,8 @@ def main():
         if kind == "flood":
             frames += [head + bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 1500)))
                        for _ in range(64)]
+    elif kind == "plain":
+        frames = [dst + src + struct.pack(">H", ethertype) + bytes(range(46))]
     else:
         sys.exit("unknown KIND " + kind)
     sent = errors = 0
