@@ -44,6 +44,7 @@ require_bin "$OGWD" "$OGW"
 
 ETH_SEND="$OGW_SOURCE_DIR/integration/tools/eth_send.py"
 FLOOD_RATE=100 FLOOD_BURST=10
+TAP_FLOW_MAPPING=${TAP_FLOW_MAPPING:-session}  # tap_bridge_peer.sh: peer
 declare -A NUM=([a]=1 [b]=2 [c]=3)
 
 # tap_config NS KEYS...: NS's config: udp IPCP on the underlay with the two others as static
@@ -70,6 +71,7 @@ tap_config() {
             echo "route = fd77::${NUM[$o]}/128 $o"
         done
         echo "peer-timeout = 2s"
+        echo "flow-mapping = $TAP_FLOW_MAPPING"
         for key in "$@"; do
             echo "$key"
         done
