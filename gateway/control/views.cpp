@@ -96,6 +96,8 @@ json::Value ipcp_view(const ipcp::Ipcp& ipcp, std::size_t flows) {
         {"late_messages", engine.counters().late_messages},
         {"rekeys", engine.counters().rekeys},
         {"cookie_replies", engine.counters().cookie_replies},
+        {"restart_probes", engine.counters().restart_probes},
+        {"restarts_detected", engine.counters().restarts_detected},
         {"half_open", engine.half_open_flows()},
         {"flows_allocated", engine.counters().flows_allocated},
         {"flow_alloc_failures", engine.counters().flow_alloc_failures},

@@ -4,8 +4,9 @@
 # to B over a sealed flow, a third namespace C on the underlay sends B datagrams that claim to
 # come from A's address and port (IP_TRANSPARENT) and carry B's valid endpoint id:
 #   - sealed DEALLOC, KEEPALIVE and DATA with forged contents   -> drops.auth_failed = 3
-#   - plain v1 FLOW_DEALLOC for the flow, and an unknown-endpoint
-#     dealloc naming A's eid                                     -> drops.not_encrypted = 2
+#   - plain v1 FLOW_DEALLOC for the flow                         -> drops.not_encrypted = 1
+#   - a plain unknown-endpoint dealloc naming A's eid: only a hint -> restart_probes = 1: B
+#     probes A with a sealed keepalive, A answers, nothing else happens (restarts_detected 0)
 #   - every sealed DATA captured from A to B (tcpdump), resent   -> drops.replayed = their number
 # The flow stays allocated on both ends and oping keeps getting replies.
 #
@@ -89,10 +90,12 @@ print("sent 5 forged and %d replayed datagrams" % n)
 PY
 ip netns exec "$(ns_name c)" "$PYTHON" "$TEST_DIR/forge.py" $A $B 3435 "$eid_b" "$eid_a" \
     "$TEST_DIR/replay.hex" || fail "forge.py failed"
-sleep 0.5
+sleep 1.5  # past the probe window (at most 1 s)
 
 expect_eq 3 "$(sec_drop b auth_failed)" "b drops.auth_failed (forged dealloc, keepalive, data)"
-expect_eq 2 "$(sec_drop b not_encrypted)" "b drops.not_encrypted (plain deallocs)"
+expect_eq 1 "$(sec_drop b not_encrypted)" "b drops.not_encrypted (plain dealloc)"
+expect_eq 1 "$(sec_wan b '["restart_probes"]')" "b's probes after the unknown-endpoint hint"
+expect_eq 0 "$(sec_wan b '["restarts_detected"]')" "b's peers found restarted"
 expect_eq "$replays" "$(sec_drop b replayed)" "b drops.replayed (replayed data)"
 expect_eq '["allocated"]' "$(flows_where b 'True' state)" "b's flow state"
 expect_eq '["allocated"]' "$(flows_where a 'f["remote_name"] == "oping"' state)" "a's flow state"

@@ -378,11 +378,8 @@ bool ShimEngine::reply_budget(Instant now) {
 }
 
 void ShimEngine::answer_unknown(Instant now, const PeerAddress& to, const FlowDeallocMsg& m) {
-    // With encryption required every flow is sealed and its peer ignores unauthenticated
-    // deallocs (docs/security.md §8): no answers to unauthenticated input.
-    if (secure_ && config_.security->mode == EncryptionMode::required) {
-        return;
-    }
+    // A sealed flow's peer takes this only as a hint to probe with an authenticated keepalive
+    // (docs/security.md §8): it is sent whatever the encryption mode.
     if (!reply_budget(now)) {
         ++counters_.unknown_endpoint_replies_suppressed;
         return;

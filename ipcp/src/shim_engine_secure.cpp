@@ -15,6 +15,7 @@
 namespace ogw::ipcp {
 
 namespace sec = secure;
+using flow::DeallocReason;
 using flow::FlowState;
 
 struct ShimEngine::SecureState {
@@ -457,7 +458,14 @@ void ShimEngine::receive_sealed(Instant now, const PeerAddress& from,
     const Eid dst = be::load32(frame.data() + 4);
     FlowRecord* rec = live(dst);
     if (rec == nullptr) {
-        count_drop(DropReason::unknown_endpoint);  // no keys, no answer
+        // No keys to check it with. Unless the eid was ours a moment ago (late copies), tell
+        // the sender, in the plain form it can only take as a hint (§8): this end may have
+        // restarted and lost the flow.
+        const bool late = flows_.recently_released(dst);
+        count_late_or_drop(dst);
+        if (!late) {
+            answer_unknown(now, from, FlowDeallocMsg{no_eid, dst, DeallocReason::unknown_endpoint});
+        }
         return;
     }
     if (!(rec->peer == from)) {
@@ -474,6 +482,7 @@ void ShimEngine::receive_sealed(Instant now, const PeerAddress& from,
         rec->counters.drops++;
         return;
     }
+    rec->secure->probe_until.reset();  // the peer holds the flow
     // Authentic and fresh. The v1 message: its header in place of the counter field.
     const std::size_t inner = frame.size() - sec::sealed_overhead;
     const auto type = static_cast<std::uint8_t>(be::load8(frame.data() + 1) &
@@ -518,17 +527,27 @@ bool ShimEngine::rekeys_now(const FlowRecord& rec) const {
 
 std::optional<Instant> ShimEngine::secure_deadline(const FlowRecord& rec) const {
     const SecureFlow& s = *rec.secure;
-    if (!rekeys_now(rec)) {
-        return std::nullopt;
+    std::optional<Instant> due = s.probe_until;
+    if (rekeys_now(rec)) {
+        const Instant rekey =
+            s.rekey ? s.rekey_resend
+                    : s.keys.current()->created() + s.keys.current()->limits().rekey_after_time;
+        due = due ? std::min(*due, rekey) : rekey;
     }
-    if (s.rekey) {
-        return s.rekey_resend;
-    }
-    return s.keys.current()->created() + s.keys.current()->limits().rekey_after_time;
+    return due;
 }
 
 void ShimEngine::secure_timer(Instant now, FlowRecord& rec) {
     SecureFlow& s = *rec.secure;
+    if (s.probe_until && now >= *s.probe_until) {
+        s.probe_until.reset();
+        ++counters_.restarts_detected;
+        OGW_LOG_RATELIMITED(info, "ipcp")
+            << "flow " << rec.eid << ": the peer no longer knows it (restarted?) and did not "
+            << "answer an authenticated probe: deallocated";
+        apply(now, rec, rec.fsm.on_peer_dealloc(now), false);
+        return;
+    }
     if (!rekeys_now(rec)) {
         return;
     }
@@ -614,6 +633,37 @@ void ShimEngine::receive_rekey(Instant now, FlowRecord& rec, std::span<const std
     schedule(rec);
 }
 
+// ------------------------------------------------------------------------- restarted peers
+
+bool ShimEngine::unknown_endpoint_hint(Instant now, const PeerAddress& from, const Message& m) {
+    const auto* d = std::get_if<FlowDeallocMsg>(&m);
+    if (d == nullptr || d->reason != DeallocReason::unknown_endpoint) {
+        return false;
+    }
+    FlowRecord* rec = d->dst_eid != no_eid ? live(d->dst_eid) : flows_.find_remote(from, d->src_eid);
+    if (rec == nullptr || rec->fsm.state() == FlowState::closed || !(rec->peer == from) ||
+        !rec->secure || !rec->secure->keys.has_current()) {
+        return false;  // the usual policy applies
+    }
+    const FlowState st = rec->fsm.state();
+    if ((st != FlowState::allocated && st != FlowState::down) || rec->secure->probe_until) {
+        return true;  // nothing to probe, or a probe is out already
+    }
+    // Only the peer can answer the probe; a forged hint costs one keepalive.
+    Duration window = std::chrono::seconds(1);
+    if (const auto srtt = rec->fsm.srtt()) {
+        window = std::clamp<Duration>(4 * *srtt, std::chrono::milliseconds(200), window);
+    }
+    if (rec->fsm.timeout().count() > 0) {
+        window = std::min(window, rec->fsm.timeout());
+    }
+    rec->secure->probe_until = now + window;
+    ++counters_.restart_probes;
+    send_keepalive(now, *rec);
+    schedule(*rec);
+    return true;
+}
+
 // ------------------------------------------------------------------------- input policy
 
 bool ShimEngine::plain_allowed(const PeerAddress& from, const Message& m) {
@@ -681,6 +731,9 @@ void ShimEngine::on_receive_secure(Instant now, const PeerAddress& from,
     const Decoded d = codec_.decode(bytes, config_.padded_underlay);
     if (!d.ok()) {
         count_drop(d.drop);
+        return;
+    }
+    if (unknown_endpoint_hint(now, from, d.msg)) {
         return;
     }
     if (!plain_allowed(from, d.msg)) {

@@ -312,6 +312,54 @@ TEST_F(SecureEngineTest, ForgedDeallocKeepaliveAndDataChangeNothing) {
     EXPECT_EQ(a->engine().find(ea)->fsm.state(), FlowState::allocated);
 }
 
+TEST_F(SecureEngineTest, RestartedPeerIsFoundByAnAuthenticatedProbe) {
+    make_default();
+    const Eid ea = allocate();
+    // node-b dies without a word (its deallocs are lost) and restarts: a fresh engine at the
+    // same address, with the same key, knows no flows.
+    net.set_filter([this](const PeerAddress& from, const PeerAddress&, std::span<const std::byte> m) {
+        return !(from == b->address() && m.size() > 1 && m[1] == std::byte{0x83});
+    });
+    b->engine().dealloc_all(clock.now(), flow::DeallocReason::shutdown);
+    auto b2 = std::make_unique<TestNode>(
+        clock, net, "node-b",
+        config("site-b", id_b, {{"site-a", id_a->public_key()}}, EncryptionMode::required, 12));
+    b2->serve("site-b");
+    a->read(clock.now(), ea);
+    const Instant t = clock.now();
+    ASSERT_EQ(a->write(t, ea, "anyone there?"), 0);
+    net.run_for(3s);
+    ASSERT_EQ(a->flow(ea).reads.size(), 1U);
+    EXPECT_EQ(a->flow(ea).reads[0].error, -EFLOWPEER);
+    // Within the probe window (at most 1 s) of the first answer, far from the 120 s timeout.
+    EXPECT_LE(a->flow(ea).reads[0].at - t, 1100ms);
+    EXPECT_EQ(a->engine().counters().restart_probes, 1U);
+    EXPECT_EQ(a->engine().counters().restarts_detected, 1U);
+    EXPECT_GE(b2->engine().counters().unknown_endpoint_replies, 1U);
+}
+
+TEST_F(SecureEngineTest, ForgedUnknownEndpointHintCostsOneProbeAndNothingElse) {
+    make_default();
+    const Eid ea = allocate();
+    const Eid remote = a->engine().find(ea)->remote_eid;
+    // An attacker spoofing b's address claims b lost the flow.
+    auto& spoofer = net.attach("spoofer");
+    std::vector<std::byte> hint(16);
+    CodecV1 codec;
+    hint.resize(codec.encode(
+        FlowDeallocMsg{no_eid, remote, flow::DeallocReason::unknown_endpoint}, hint));
+    for (int i = 0; i < 5; ++i) {
+        a->engine().on_receive(clock.now(), b->address(), hint);
+    }
+    (void)spoofer;
+    net.run_for(5s);
+    // b answered the probe with an authentic echo: the flow lives on.
+    EXPECT_EQ(a->engine().find(ea)->fsm.state(), FlowState::allocated);
+    EXPECT_EQ(a->engine().counters().restart_probes, 1U);  // one probe, however many hints
+    EXPECT_EQ(a->engine().counters().restarts_detected, 0U);
+    EXPECT_EQ(a->engine().counters().total_drops(), 0U);
+}
+
 std::size_t count_type(const std::vector<Captured>& wire, const PeerAddress& from,
                        std::uint8_t type) {
     return static_cast<std::size_t>(std::count_if(wire.begin(), wire.end(), [&](const auto& m) {

@@ -50,6 +50,11 @@ struct SecureFlow {
         secure::PublicKey answer;
     };
     std::optional<Answered> answered;
+
+    // An unauthenticated unknown-endpoint answer said the peer may have lost this flow (it
+    // restarted): an authenticated keepalive probe is out, and without an authentic message
+    // from the peer by this time, the flow ends as deallocated by the peer.
+    std::optional<Instant> probe_until;
 };
 
 struct FlowRecord {

@@ -81,6 +81,9 @@ struct EngineCounters {
     std::uint64_t late_messages = 0;
     std::uint64_t rekeys = 0;  // sealed flows given new keys (either end)
     std::uint64_t cookie_replies = 0;  // sealed requests answered with a cookie (under load)
+    // Sealed flows probed after an unknown-endpoint answer, and those found gone that way.
+    std::uint64_t restart_probes = 0;
+    std::uint64_t restarts_detected = 0;
     std::uint64_t flows_allocated = 0;
     std::uint64_t flow_alloc_failures = 0;
 
@@ -211,6 +214,8 @@ private:
     void secure_timer(Instant now, FlowRecord& rec);
     void send_rekey(Instant now, FlowRecord& rec, const secure::RekeyBody& body);
     void receive_rekey(Instant now, FlowRecord& rec, std::span<const std::byte> body);
+    // A plain unknown-endpoint dealloc: for a sealed flow, a hint to probe; true if taken.
+    bool unknown_endpoint_hint(Instant now, const PeerAddress& from, const Message& m);
 
     const Codec& codec_;
     Transmitter& tx_;
