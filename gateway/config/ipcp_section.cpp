@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "config/sections.hpp"
 
+#include <ipcp/udp_address.hpp>
+
 #include <unordered_map>
 
 namespace ogw::gw::detail {
@@ -130,13 +132,17 @@ private:
             reader_.error(v, key, "invalid address " + quote(words[1]) + ": unspecified");
             return std::nullopt;
         }
-        // A socket bound to [::] also reaches IPv4 peers (as v4-mapped addresses).
-        const bool dual_stack =
-            bind != nullptr && bind->ip().is_v6() && bind->ip().is_unspecified();
-        if (bind != nullptr && address->ip().family() != bind->ip().family() && !dual_stack) {
+        // A socket bound to [::] is dual stack: it also reaches IPv4 peers (as v4-mapped
+        // addresses). A v4-mapped peer address is an IPv4 one.
+        if (bind != nullptr && !ipcp::udp_bind_reaches(*bind, address->ip())) {
+            const auto family = [](const IpAddress& ip) {
+                return ip.unmapped().is_v4() ? std::string("IPv4") : std::string("IPv6");
+            };
             reader_.error(v, key,
                           "address " + quote(words[1]) + " is not of the family of bind " +
-                              quote(bind->to_string()));
+                              quote(bind->to_string()) + " (" + family(address->ip()) + " peer, " +
+                              family(bind->ip()) +
+                              "-only bind; only a bind to [::] reaches both families)");
             return std::nullopt;
         }
         return StaticPeer{std::string(words[0]), *address};
@@ -146,8 +152,11 @@ private:
         for (const auto& other : binds_) {
             const auto& a = site.address;
             const auto& b = other.address;
+            // A dual-stack [::] also takes the IPv4 addresses of its port.
+            const bool same_family = a.ip().family() == b.ip().family() ||
+                                     ipcp::udp_dual_stack(a) || ipcp::udp_dual_stack(b);
             const bool overlap =
-                a.ip().family() == b.ip().family() && a.port() == b.port() &&
+                same_family && a.port() == b.port() &&
                 (a.ip() == b.ip() || a.ip().is_unspecified() || b.ip().is_unspecified());
             if (overlap) {
                 reader_.diagnostics().error(site.line, "ipcp." + site.ipcp + ".bind",

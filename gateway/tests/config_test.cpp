@@ -8,7 +8,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
+#include <string>
+#include <string_view>
 
 namespace ogw::gw {
 namespace {
@@ -634,6 +637,47 @@ peer = c [fd00::3]:3435
     const auto* udp = udp_of(*outcome.config, 0);
     ASSERT_NE(udp, nullptr);
     EXPECT_THAT(udp->peers, SizeIs(2));
+}
+
+// "[ipcp.NAME]" of type udp in layer NAME bound to `bind`, a "peer = P" line for each of
+// `peers`: 4 lines plus the peers.
+std::string udp_section(const std::string& name, const std::string& bind,
+                        std::initializer_list<std::string_view> peers = {}) {
+    std::string text =
+        "[ipcp." + name + "]\ntype = udp\nlayer = " + name + "\nbind = " + bind + "\n";
+    for (const auto peer : peers) {
+        text += "peer = " + std::string(peer) + "\n";
+    }
+    return text;
+}
+
+// Only [::] is dual stack; a v4-mapped address is an IPv4 peer.
+TEST(ConfigFile, Ipv6BindOtherThanTheWildcardTakesNoIpv4Peers) {
+    const auto outcome =
+        parse("[node]\nname = a\n" +  // lines 1-2; wan's peers from line 7
+              udp_section("wan", "[fd00::1]:3435",
+                          {"b 10.0.0.2:3435", "c [::ffff:10.0.0.3]:3435", "d [fd00::4]:3435"}) +
+              udp_section("v4", "10.0.0.1:3435", {"e [::ffff:10.0.0.5]:3435"}));
+    EXPECT_THAT(outcome.errors,
+                ElementsAre("test.conf:7: ipcp.wan.peer: address '10.0.0.2:3435' is not of the "
+                            "family of bind '[fd00::1]:3435' (IPv4 peer, IPv6-only bind; only a "
+                            "bind to [::] reaches both families)",
+                            StartsWith("test.conf:8: ipcp.wan.peer: address "
+                                       "'[::ffff:10.0.0.3]:3435' is not of the family of bind "
+                                       "'[fd00::1]:3435' (IPv4 peer, ")));
+}
+
+// A dual-stack socket on a port also takes that port's IPv4 addresses.
+TEST(ConfigFile, DualStackBindConflictsWithIpv4BindsOfItsPort) {
+    // Lines 1-2 are [node]; section k (from 0) is lines 3 + 4k to 6 + 4k, its bind the last.
+    const auto outcome = parse("[node]\nname = a\n" + udp_section("a", "10.0.0.1:3435") +
+                               udp_section("b", "[::]:3435") + udp_section("c", "0.0.0.0:3436") +
+                               udp_section("d", "[::]:3437") + udp_section("e", "10.0.0.1:3437"));
+    EXPECT_THAT(outcome.errors,
+                ElementsAre(StartsWith("test.conf:10: ipcp.b.bind: address '[::]:3435' conflicts "
+                                       "with [ipcp.a]"),
+                            StartsWith("test.conf:22: ipcp.e.bind: address '10.0.0.1:3437' "
+                                       "conflicts with [ipcp.d]")));
 }
 
 TEST(ConfigFile, QuotedAndEmptyValuesAreErrors) {

@@ -24,6 +24,16 @@
 // Bound to the unspecified address (0.0.0.0, ::), the MTU is taken as 1500, and the source
 // address of what this IPCP sends, replies included, is whatever routing picks.
 //
+// Dual stack: bound to [::] (IPv6 wildcard), the socket also carries IPv4 (IPV6_V6ONLY off), so
+// the directory may list IPv4 peers. Inside the IPCP an IPv4 peer is always its IPv4 address
+// (udp_address.hpp): v4-mapped sources (::ffff:a.b.c.d) are turned back into a.b.c.d before the
+// engine sees them, and only sendmmsg destinations are written v4-mapped. The largest message
+// counts the IPv6 header (40 bytes) for every peer, IPv4 ones too (20 would do): one size for
+// the IPCP, 20 bytes less than an IPv4 socket would allow for IPv4 peers, never too large. What
+// it takes is sized for IPv4 senders (20 bytes more than max_message_size()), so that a full-size
+// datagram of an IPv4 peer on a link of the same MTU is not dropped. A socket bound to any other
+// IPv6 address is v6-only and takes no IPv4 peers.
+//
 // Link state: once started, the IPCP follows the interface that owns its bind address
 // (rtnetlink): when it goes down or loses carrier, or the address goes away, the flows go
 // `down`; when it is back they are `allocated` again; an MTU change resizes the largest
@@ -57,7 +67,8 @@ struct UdpIpcpConfig {
     std::string name;
     std::string layer;
     SocketAddress bind;  // port 0: the kernel picks one; local_address() tells which
-    // "peer = NAME ADDR:PORT" lines, of the bind address's family. The first entry of a name wins.
+    // "peer = NAME ADDR:PORT" lines, of the bind address's family (either for [::], see
+    // udp_bind_reaches()). The first entry of a name wins.
     std::vector<std::pair<std::string, SocketAddress>> directory;
     EngineConfig engine;  // max_message_size is replaced by the one derived from the MTU
     // start() follows the interface that owns the bind address through rtnetlink (nothing to
@@ -67,6 +78,7 @@ struct UdpIpcpConfig {
 
 class UdpRxBatch;
 class UdpTxBatch;
+struct UdpSocket;
 class LinkMonitor;
 struct LinkState;
 
@@ -128,6 +140,8 @@ public:
 
     // The bound address as the kernel reports it (numeric zone, the port chosen for port 0).
     const SocketAddress& local_address() const { return local_; }
+    // Bound to [::]: IPv4 peers are reached too.
+    bool dual_stack() const { return dual_stack_; }
 
 private:
     struct DirectoryItem {
@@ -136,7 +150,7 @@ private:
         std::string text;  // as configured
     };
 
-    UdpIpcp(UdpIpcpConfig& cfg, EngineUser& user, UniqueFd fd, const SocketAddress& local,
+    UdpIpcp(UdpIpcpConfig& cfg, EngineUser& user, UdpSocket socket,
             std::vector<DirectoryItem> directory, std::uint32_t mtu);
 
     void transmit(const PeerAddress& to, std::span<const std::byte> bytes) override;
@@ -145,7 +159,8 @@ private:
     void on_timer();
     void rearm_timer();
     std::size_t rx_buffer_size() const;
-    std::size_t datagram_limit() const;  // the largest datagram taken (max_message + 1, >= 2048)
+    // The largest datagram taken: max_message + 1 (the IPv4 one for dual stack), >= 2048.
+    std::size_t datagram_limit() const;
     void follow_link(EventLoop& loop);
     void on_link_state(const LinkState& s);
 
@@ -153,6 +168,7 @@ private:
     std::string layer_;
     std::string log_tag_;  // "ipcp/<name>"
     SocketAddress local_;
+    bool dual_stack_;  // bound to [::]: IPv4 peers too
     std::vector<DirectoryItem> directory_;
     UniqueFd fd_;
     std::uint32_t mtu_;

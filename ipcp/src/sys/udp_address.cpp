@@ -32,12 +32,16 @@ PeerAddress make_peer(std::byte family, const void* port_be, const void* address
     return PeerAddress::from_bytes(b);
 }
 
+// ::ffff:a.b.c.d: ten zero bytes, two 0xff, then a.b.c.d.
+constexpr std::size_t v4_mapped_offset = 12;
+
 }  // namespace
 
 PeerAddress udp_peer_address(const SocketAddress& address) {
     const std::uint16_t port = htons(address.port());
-    const auto ip = address.ip().bytes();
-    if (address.ip().is_v4()) {
+    const IpAddress unmapped = address.ip().unmapped();
+    const auto ip = unmapped.bytes();
+    if (unmapped.is_v4()) {
         return make_peer<v4_size>(family_v4, &port, ip.data(), ip.size(), nullptr);
     }
     const std::uint32_t scope = htonl(address.scope_id());
@@ -60,6 +64,10 @@ std::optional<PeerAddress> udp_peer_address(const sockaddr* address, socklen_t l
     if (family == AF_INET6 && length >= static_cast<socklen_t>(sizeof(sockaddr_in6))) {
         sockaddr_in6 sin6{};
         std::memcpy(&sin6, address, sizeof sin6);
+        if (IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {  // an IPv4 sender on a dual-stack socket
+            return make_peer<v4_size>(family_v4, &sin6.sin6_port,
+                                      &sin6.sin6_addr.s6_addr[v4_mapped_offset], 4, nullptr);
+        }
         const std::uint32_t scope = htonl(sin6.sin6_scope_id);
         return make_peer<v6_size>(family_v6, &sin6.sin6_port, &sin6.sin6_addr, 16, &scope);
     }
@@ -88,6 +96,22 @@ socklen_t udp_sockaddr(const PeerAddress& address, UdpSockaddr& out) {
         return static_cast<socklen_t>(sizeof sin6);
     }
     return 0;
+}
+
+socklen_t udp_sockaddr_v6(const PeerAddress& address, UdpSockaddr& out) {
+    const socklen_t length = udp_sockaddr(address, out);
+    if (length != static_cast<socklen_t>(sizeof(sockaddr_in))) {
+        return length;
+    }
+    const sockaddr_in sin = out.v4;
+    sockaddr_in6 sin6{};
+    sin6.sin6_family = AF_INET6;
+    sin6.sin6_port = sin.sin_port;
+    sin6.sin6_addr.s6_addr[v4_mapped_offset - 2] = 0xff;
+    sin6.sin6_addr.s6_addr[v4_mapped_offset - 1] = 0xff;
+    std::memcpy(&sin6.sin6_addr.s6_addr[v4_mapped_offset], &sin.sin_addr, 4);
+    out.v6 = sin6;
+    return static_cast<socklen_t>(sizeof sin6);
 }
 
 std::optional<SocketAddress> udp_socket_address(const PeerAddress& address) {

@@ -27,9 +27,10 @@ std::string errno_text(int err) {
 Result<PeerAddress> directory_address(const std::string& name, const SocketAddress& address,
                                       const SocketAddress& bind) {
     const std::string where = "peer " + name + " " + address.to_string();
-    if (address.ip().family() != bind.ip().family()) {
+    if (!udp_bind_reaches(bind, address.ip())) {
         return unexpected(Error::from_errno(
-            EAFNOSUPPORT, where + " (not of the family of bind " + bind.to_string() + ")"));
+            EAFNOSUPPORT, where + " (not of the family of bind " + bind.to_string() +
+                              "; only a bind to [::] reaches both families)"));
     }
     if (address.port() == 0 || address.ip().is_unspecified()) {
         return unexpected(Error::from_errno(EDESTADDRREQ, where));
@@ -71,23 +72,25 @@ Result<std::unique_ptr<UdpIpcp>> UdpIpcp::create(UdpIpcpConfig cfg, EngineUser& 
                                << default_mtu;
         }
     }
+    // A dual-stack socket counts the IPv6 header for every peer, IPv4 ones included.
     cfg.engine.max_message_size = udp_max_payload(mtu, socket->local.ip().family());
     return std::unique_ptr<UdpIpcp>(
-        new UdpIpcp(cfg, user, std::move(socket->fd), socket->local, std::move(directory), mtu));
+        new UdpIpcp(cfg, user, std::move(*socket), std::move(directory), mtu));
 }
 
-UdpIpcp::UdpIpcp(UdpIpcpConfig& cfg, EngineUser& user, UniqueFd fd, const SocketAddress& local,
+UdpIpcp::UdpIpcp(UdpIpcpConfig& cfg, EngineUser& user, UdpSocket socket,
                  std::vector<DirectoryItem> directory, std::uint32_t mtu)
     : name_(std::move(cfg.name)),
       layer_(std::move(cfg.layer)),
       log_tag_("ipcp/" + name_),
-      local_(local),
+      local_(socket.local),
+      dual_stack_(socket.dual_stack),
       directory_(std::move(directory)),
-      fd_(std::move(fd)),
+      fd_(std::move(socket.fd)),
       mtu_(mtu),
       max_message_(cfg.engine.max_message_size),
       rx_(std::make_unique<UdpRxBatch>()),
-      tx_(std::make_unique<UdpTxBatch>(local.ip().family())),
+      tx_(std::make_unique<UdpTxBatch>(local_.ip().family(), dual_stack_)),
       engine_(codec_, *this, user, cfg.engine),
       follow_link_(cfg.follow_link) {
     const char* offload = std::getenv("OGW_UDP_OFFLOAD");
@@ -102,6 +105,7 @@ UdpIpcp::UdpIpcp(UdpIpcpConfig& cfg, EngineUser& user, UniqueFd fd, const Socket
     OGW_LOG(info, log_tag_) << "udp bound to " << address() << ", mtu " << mtu_
                             << ", largest message " << max_message_ << ", socket buffers "
                             << buffers.receive << "/" << buffers.send
+                            << (dual_stack_ ? " (dual stack: IPv4 peers too)" : "")
                             << (local_.ip().is_unspecified()
                                     ? " (unspecified address: replies leave from the address "
                                       "routing picks)"
@@ -196,7 +200,11 @@ void UdpIpcp::flush() {
 // ------------------------------------------------------------------------- receiving
 
 std::size_t UdpIpcp::datagram_limit() const {
-    return std::max(max_message_ + 1, min_rx_buffer);
+    // A dual-stack socket sends with the IPv6 header counted, but takes what an IPv4 peer on a
+    // link of the same MTU may send (20 bytes more).
+    const std::size_t largest =
+        dual_stack_ ? udp_max_payload(mtu_, IpAddress::Family::v4) : max_message_;
+    return std::max(largest + 1, min_rx_buffer);
 }
 
 std::size_t UdpIpcp::rx_buffer_size() const {

@@ -60,21 +60,31 @@ Result<UdpSocket> open_udp_socket(const SocketAddress& bind) {
         address = bind.with_scope_id(index);
     }
     const bool v6 = address.ip().is_v6();
+    const bool dual_stack = udp_dual_stack(address);
     UniqueFd fd(::socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd) {
         return unexpected(Error::last("socket for " + bind.to_string()));
     }
     if (v6) {
-        if (auto r = set_option(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, 1, "IPV6_V6ONLY", bind); !r) {
+        // Set either way: the default (net.ipv6.bindv6only) is the system's choice.
+        if (auto r = set_option(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, dual_stack ? 0 : 1,
+                                "IPV6_V6ONLY", bind);
+            !r) {
+            return unexpected(r.error());
+        }
+        if (auto r = set_option(fd.get(), IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DO,
+                                "IPV6_MTU_DISCOVER", bind);
+            !r) {
             return unexpected(r.error());
         }
     }
-    auto pmtu = v6 ? set_option(fd.get(), IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DO,
-                                "IPV6_MTU_DISCOVER", bind)
-                   : set_option(fd.get(), IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO,
+    // IPv4 datagrams of a dual-stack socket follow the IPv4 option.
+    if (!v6 || dual_stack) {
+        if (auto r = set_option(fd.get(), IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO,
                                 "IP_MTU_DISCOVER", bind);
-    if (!pmtu) {
-        return unexpected(pmtu.error());
+            !r) {
+            return unexpected(r.error());
+        }
     }
     raise_buffer(fd.get(), SO_RCVBUFFORCE, SO_RCVBUF);
     raise_buffer(fd.get(), SO_SNDBUFFORCE, SO_SNDBUF);
@@ -92,7 +102,7 @@ Result<UdpSocket> open_udp_socket(const SocketAddress& bind) {
     if (!local_address) {
         return unexpected(local_address.error());
     }
-    return UdpSocket{std::move(fd), *local_address};
+    return UdpSocket{std::move(fd), *local_address, dual_stack};
 }
 
 SocketBuffers socket_buffers(int fd) {
@@ -168,12 +178,17 @@ bool enable_udp_gro(int fd) {
 
 // ------------------------------------------------------------------------- send batch
 
-UdpTxBatch::UdpTxBatch(IpAddress::Family family)
+UdpTxBatch::UdpTxBatch(IpAddress::Family family, bool dual_stack)
     : name_length_(static_cast<socklen_t>(
-          family == IpAddress::Family::v4 ? sizeof(sockaddr_in) : sizeof(sockaddr_in6))) {}
+          family == IpAddress::Family::v4 ? sizeof(sockaddr_in) : sizeof(sockaddr_in6))),
+      dual_stack_(dual_stack) {}
 
 bool UdpTxBatch::set_next_destination(const PeerAddress& to) {
-    return !full() && udp_sockaddr(to, names_[batch_.size()]) == name_length_;
+    if (full()) {
+        return false;
+    }
+    auto& name = names_[batch_.size()];
+    return (dual_stack_ ? udp_sockaddr_v6(to, name) : udp_sockaddr(to, name)) == name_length_;
 }
 
 bool UdpTxBatch::queue(const PeerAddress& to, std::size_t size) {

@@ -28,12 +28,15 @@ inline constexpr int udp_socket_buffer_bytes = 4 << 20;
 
 struct UdpSocket {
     UniqueFd fd;
-    SocketAddress local;  // as the kernel reports it: numeric zone, the chosen port for port 0
+    SocketAddress local;      // as the kernel reports it: numeric zone, the chosen port for port 0
+    bool dual_stack = false;  // bound to [::] with IPV6_V6ONLY off: reaches IPv4 peers too
 };
 
 // A non-blocking, close-on-exec datagram socket bound to `bind` (a named zone is resolved
-// here), v6-only for IPv6, with path MTU discovery on and 4 MiB socket buffers where the
-// system allows. Errors name the address as given: "bind 10.0.0.1:3435: Address in use".
+// here), with path MTU discovery on (for both families on a dual-stack socket) and 4 MiB
+// socket buffers where the system allows. Bound to [::] it is dual stack (udp_dual_stack());
+// bound to any other IPv6 address it is v6-only. Errors name the address as given:
+// "bind 10.0.0.1:3435: Address in use".
 Result<UdpSocket> open_udp_socket(const SocketAddress& bind);
 
 // The socket buffer sizes the kernel granted (it doubles what was asked for).
@@ -69,7 +72,8 @@ class UdpTxBatch {
 public:
     using SendResult = UdpSendResult;
 
-    explicit UdpTxBatch(IpAddress::Family family);
+    // For a socket of `family`; a dual-stack socket's IPv4 destinations are written v4-mapped.
+    UdpTxBatch(IpAddress::Family family, bool dual_stack);
     UdpTxBatch(const UdpTxBatch&) = delete;
     UdpTxBatch& operator=(const UdpTxBatch&) = delete;
 
@@ -86,7 +90,7 @@ public:
     // Empty while the batch is full.
     std::span<std::byte> slot() { return batch_.slot(); }
     // Queues the first `size` bytes of slot() for `to`. False if the batch is full, `size` is
-    // out of range or `to` is not an address of the socket's family.
+    // out of range or the socket does not reach `to` (of the other family, not dual stack).
     bool queue(const PeerAddress& to, std::size_t size);
     // Copies `bytes` into the batch; needs two free entries (the copy and the free slot).
     bool queue_copy(const PeerAddress& to, std::span<const std::byte> bytes);
@@ -100,6 +104,7 @@ private:
     bool set_next_destination(const PeerAddress& to);
 
     socklen_t name_length_;
+    bool dual_stack_;
     TxBatch batch_;
     std::array<UdpSockaddr, mmsg_batch_size> names_{};
 };

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -141,7 +142,59 @@ std::uint32_t loopback_mtu() {
 
 // ------------------------------------------------------------------------- two IPCPs
 
-class UdpIpcpTest : public ::testing::TestWithParam<const char*> {
+// Two IPCPs a and b on one loop; the fixtures below bind them.
+class TwoUdpIpcps : public ::testing::TestWithParam<const char*> {
+protected:
+    Instant now() const { return loop->now(); }
+
+    // Allocates a flow from `from` to `name` of from's directory, which `to` accepts; returns
+    // both ends' eids.
+    std::pair<Eid, Eid> allocate(UdpIpcp& from, UdpIpcp& to, const AcceptAll& to_user,
+                                 std::string_view name, qosspec_t qos = qos_raw) {
+        const auto peer = from.lookup(name);
+        EXPECT_TRUE(peer);
+        if (!peer) {
+            return {no_eid, no_eid};
+        }
+        auto r = from.engine().alloc(now(), NameHash::of(std::string(name)), qos, *peer, 1s, 0);
+        EXPECT_TRUE(r);
+        if (!r) {
+            return {no_eid, no_eid};
+        }
+        const Eid e = *r;
+        EXPECT_TRUE(run_until(*loop, [&] { return state_of(from, e) == FlowState::allocated; }));
+        EXPECT_EQ(to_user.accepted.size(), 1U);
+        const Eid other = to_user.accepted.empty() ? no_eid : to_user.accepted.back();
+        EXPECT_EQ(state_of(to, other), FlowState::allocated);
+        return {e, other};
+    }
+    // A flow from a to b.
+    std::pair<Eid, Eid> allocate(qosspec_t qos = qos_raw) {
+        return allocate(*a, *b, user_b, "b", qos);
+    }
+
+    // "ping" from a through the batch slot, "pong" back from b through engine().write(), on
+    // the flow (ea, eb): each is the first SDU its receiver gets.
+    void ping_pong(Eid ea, Eid eb) {
+        ASSERT_TRUE(send_in_slot(*a, now(), ea, "ping"));
+        a->flush();
+        ASSERT_TRUE(run_until(*loop, [&] { return user_b.data.size() == 1; }));
+        EXPECT_EQ(user_b.data[0], std::make_pair(eb, std::string("ping")));
+
+        EXPECT_EQ(write_sdu(*b, now(), eb, "pong"), 0);
+        ASSERT_TRUE(run_until(*loop, [&] { return user_a.data.size() == 1; }));
+        EXPECT_EQ(user_a.data[0], std::make_pair(ea, std::string("pong")));
+    }
+
+    std::unique_ptr<EventLoop> loop;  // declared first: the IPCPs go before the loop
+    AcceptAll user_a;
+    AcceptAll user_b;
+    std::unique_ptr<UdpIpcp> a;
+    std::unique_ptr<UdpIpcp> b;
+};
+
+// Both on loopback of the parameter's family.
+class UdpIpcpTest : public TwoUdpIpcps {
 protected:
     void SetUp() override {
         auto created = EventLoop::create();
@@ -165,33 +218,6 @@ protected:
     SocketAddress any_port() const {
         return SocketAddress(IpAddress::parse(GetParam()).value(), 0);
     }
-    Instant now() const { return loop->now(); }
-
-    // Allocates a flow from a to b; returns both ends' eids.
-    std::pair<Eid, Eid> allocate(qosspec_t qos = qos_raw) {
-        const auto to = a->lookup("b");
-        EXPECT_TRUE(to);
-        if (!to) {
-            return {no_eid, no_eid};
-        }
-        auto r = a->engine().alloc(now(), NameHash::of("b"), qos, *to, 1s, 0);
-        EXPECT_TRUE(r);
-        if (!r) {
-            return {no_eid, no_eid};
-        }
-        const Eid ea = *r;
-        EXPECT_TRUE(run_until(*loop, [&] { return state_of(*a, ea) == FlowState::allocated; }));
-        EXPECT_EQ(user_b.accepted.size(), 1U);
-        const Eid eb = user_b.accepted.empty() ? no_eid : user_b.accepted.back();
-        EXPECT_EQ(state_of(*b, eb), FlowState::allocated);
-        return {ea, eb};
-    }
-
-    std::unique_ptr<EventLoop> loop;  // declared first: the IPCPs go before the loop
-    AcceptAll user_a;
-    AcceptAll user_b;
-    std::unique_ptr<UdpIpcp> a;
-    std::unique_ptr<UdpIpcp> b;
 };
 
 TEST_P(UdpIpcpTest, AllocatesAFlowAndCarriesDataBothWays) {
@@ -203,14 +229,7 @@ TEST_P(UdpIpcpTest, AllocatesAFlowAndCarriesDataBothWays) {
     EXPECT_EQ(ua0.rx_bytes, 16U);
     EXPECT_EQ(b->underlay_counters().rx_bytes, ua0.tx_bytes);
 
-    ASSERT_TRUE(send_in_slot(*a, now(), ea, "ping"));
-    a->flush();
-    ASSERT_TRUE(run_until(*loop, [&] { return user_b.data.size() == 1; }));
-    EXPECT_EQ(user_b.data[0], std::make_pair(eb, std::string("ping")));
-
-    EXPECT_EQ(write_sdu(*b, now(), eb, "pong"), 0);
-    ASSERT_TRUE(run_until(*loop, [&] { return user_a.data.size() == 1; }));
-    EXPECT_EQ(user_a.data[0], std::make_pair(ea, std::string("pong")));
+    ASSERT_NO_FATAL_FAILURE(ping_pong(ea, eb));
 
     // Each DATA is the 8-byte header and 4 bytes of SDU.
     const auto& ua = a->underlay_counters();
@@ -430,6 +449,103 @@ INSTANTIATE_TEST_SUITE_P(Loopback, UdpIpcpTest, ::testing::Values("127.0.0.1", "
                              return std::string(param.param) == "::1" ? "Ipv6" : "Ipv4";
                          });
 
+// ------------------------------------------------------------------------- dual stack
+
+// b is bound to [::] (dual stack); a to loopback of the parameter's family, and each lists the
+// other. For IPv4 the kernel shows b a's datagrams as from ::ffff:127.0.0.1, and b sends to a
+// v4-mapped destination: b must still know a as 127.0.0.1.
+class UdpDualStackTest : public TwoUdpIpcps {
+protected:
+    void SetUp() override {
+        auto created = EventLoop::create();
+        ASSERT_TRUE(created);
+        loop = std::move(*created);
+        const IpAddress loopback = IpAddress::parse(GetParam()).value();
+        auto ra = UdpIpcp::create(config_for("a", SocketAddress(loopback, 0)), user_a);
+        if (!ra && loopback.is_v6()) {
+            GTEST_SKIP() << "no IPv6 loopback: " << ra.error().message();
+        }
+        ASSERT_TRUE(ra) << ra.error().message();
+        auto rb = UdpIpcp::create(
+            config_for("b", address_of("[::]:0"), {{"a", (*ra)->local_address()}}), user_b);
+        if (!rb && rb.error().code.value() == EAFNOSUPPORT) {
+            GTEST_SKIP() << "no IPv6: " << rb.error().message();
+        }
+        ASSERT_TRUE(rb) << rb.error().message();
+        b = std::move(*rb);
+        ASSERT_TRUE(b->dual_stack());
+        // a reaches b on a's own loopback address; a is rebuilt with that directory.
+        const SocketAddress b_address(loopback, b->local_address().port());
+        const SocketAddress a_bind = (*ra)->local_address();
+        ra->reset();
+        ra = UdpIpcp::create(config_for("a", a_bind, {{"b", b_address}}), user_a);
+        ASSERT_TRUE(ra) << ra.error().message();
+        a = std::move(*ra);
+        ASSERT_TRUE(a->start(*loop));
+        ASSERT_TRUE(b->start(*loop));
+    }
+
+    void expect_no_errors() {
+        for (const auto* ipcp : {a.get(), b.get()}) {
+            const auto& u = ipcp->underlay_counters();
+            EXPECT_EQ(u.tx_errors + u.tx_dropped + u.rx_truncated, 0U) << ipcp->name();
+            EXPECT_EQ(ipcp->engine().counters().total_drops(), 0U) << ipcp->name();
+        }
+    }
+};
+
+TEST_P(UdpDualStackTest, AcceptsAFlowAndKnowsThePeerInItsOwnFamily) {
+    const auto [ea, eb] = allocate();
+    const FlowRecord* rb = b->engine().find(eb);
+    ASSERT_NE(rb, nullptr);
+    EXPECT_EQ(rb->peer, udp_peer_address(a->local_address()));
+    EXPECT_EQ(b->format(rb->peer), a->local_address().to_string());  // 127.0.0.1:PORT, not mapped
+    EXPECT_EQ(*b->lookup("a"), rb->peer);
+
+    ASSERT_NO_FATAL_FAILURE(ping_pong(ea, eb));
+    expect_no_errors();
+}
+
+TEST_P(UdpDualStackTest, AllocatesAFlowToAPeerOfTheDirectory) {
+    const auto [eb, ea] = allocate(*b, *a, user_a, "a");
+    ASSERT_TRUE(send_in_slot(*b, now(), eb, "from the dual stack"));
+    b->flush();
+    ASSERT_TRUE(run_until(*loop, [&] { return user_a.data.size() == 1; }));
+    EXPECT_EQ(user_a.data[0], std::make_pair(ea, std::string("from the dual stack")));
+    expect_no_errors();
+}
+
+// UDP GSO runs from the dual-stack end (v4-mapped destinations for IPv4), GRO into it.
+TEST_P(UdpDualStackTest, KeepsOrderOfRunsBothWays) {
+    const auto [ea, eb] = allocate();
+    std::vector<std::string> sent;
+    for (int i = 0; i < 150; ++i) {
+        const auto size = static_cast<std::size_t>(i < 70 ? 1000 : i < 140 ? 1200 : 1 + i % 7);
+        std::string frame(size, static_cast<char>('a' + i % 26));
+        frame.replace(0, std::min<std::size_t>(size, 3), std::to_string(i).substr(0, size));
+        sent.push_back(frame);
+        ASSERT_TRUE(send_in_slot(*b, now(), eb, frame));
+        ASSERT_TRUE(send_in_slot(*a, now(), ea, frame));
+    }
+    b->flush();
+    a->flush();
+    run_until(*loop, [&] {
+        return user_a.data.size() == sent.size() && user_b.data.size() == sent.size();
+    });
+    ASSERT_EQ(user_a.data.size(), sent.size());
+    ASSERT_EQ(user_b.data.size(), sent.size());
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+        EXPECT_EQ(user_a.data[i], std::make_pair(ea, sent[i])) << i;
+        EXPECT_EQ(user_b.data[i], std::make_pair(eb, sent[i])) << i;
+    }
+    expect_no_errors();
+}
+
+INSTANTIATE_TEST_SUITE_P(Loopback, UdpDualStackTest, ::testing::Values("127.0.0.1", "::1"),
+                         [](const ::testing::TestParamInfo<const char*>& param) {
+                             return std::string(param.param) == "::1" ? "Ipv6Peer" : "Ipv4Peer";
+                         });
+
 // ------------------------------------------------------------------------- creation
 
 TEST(UdpIpcpCreate, BindErrorsNameTheAddress) {
@@ -459,6 +575,69 @@ TEST(UdpIpcpCreate, UnspecifiedAddressAssumesMtu1500) {
     auto v6 = UdpIpcp::create(config_for("b", address_of("[::]:0")), user);
     ASSERT_TRUE(v6) << v6.error().message();
     EXPECT_EQ((*v6)->engine().max_sdu(), 1500U - 40 - 8 - 8);
+}
+
+TEST(UdpIpcpCreate, OnlyTheIpv6WildcardTakesIpv4Peers) {
+    AcceptAll user;
+    const SocketAddress v4_peer = address_of("127.0.0.2:3435");
+    auto dual = UdpIpcp::create(config_for("a", address_of("[::]:0"), {{"x", v4_peer}}), user);
+    if (!dual && dual.error().code.value() == EAFNOSUPPORT) {
+        GTEST_SKIP() << "no IPv6: " << dual.error().message();
+    }
+    ASSERT_TRUE(dual) << dual.error().message();
+    EXPECT_TRUE((*dual)->dual_stack());
+    EXPECT_EQ((*dual)->lookup("x"), udp_peer_address(v4_peer));
+    EXPECT_EQ((*dual)->format(*(*dual)->lookup("x")), "127.0.0.2:3435");
+
+    auto v6_only = UdpIpcp::create(config_for("b", address_of("[::1]:0"), {{"x", v4_peer}}), user);
+    ASSERT_FALSE(v6_only);
+    EXPECT_EQ(v6_only.error().code.value(), EAFNOSUPPORT);
+    EXPECT_NE(v6_only.error().where.find("only a bind to [::] reaches both families"),
+              std::string::npos)
+        << v6_only.error().where;
+    auto mapped = UdpIpcp::create(
+        config_for("c", address_of("[::1]:0"), {{"x", address_of("[::ffff:127.0.0.2]:3435")}}),
+        user);
+    ASSERT_FALSE(mapped);
+    EXPECT_EQ(mapped.error().code.value(), EAFNOSUPPORT);
+
+    auto v6 = UdpIpcp::create(config_for("d", address_of("[::1]:0")), user);
+    ASSERT_TRUE(v6) << v6.error().message();
+    EXPECT_FALSE((*v6)->dual_stack());
+    auto v4 = UdpIpcp::create(
+        config_for("e", address_of("0.0.0.0:0"), {{"x", address_of("[::ffff:127.0.0.2]:3435")}}),
+        user);
+    ASSERT_TRUE(v4) << v4.error().message();
+    EXPECT_FALSE((*v4)->dual_stack());
+    EXPECT_EQ((*v4)->lookup("x"), udp_peer_address(v4_peer));  // the IPv4 peer, however written
+}
+
+// Sending counts the IPv6 header for every peer; receiving takes what an IPv4 peer on a link of
+// the same MTU sends.
+TEST(UdpIpcpCreate, DualStackSendsIpv6SizesAndTakesIpv4Sizes) {
+    auto created = EventLoop::create();  // first: the IPCP goes before the loop
+    ASSERT_TRUE(created);
+    auto loop = std::move(*created);
+    AcceptAll user;
+    auto dual = UdpIpcp::create(config_for("a", address_of("[::]:0")), user);
+    if (!dual && dual.error().code.value() == EAFNOSUPPORT) {
+        GTEST_SKIP() << "no IPv6: " << dual.error().message();
+    }
+    ASSERT_TRUE(dual) << dual.error().message();
+    auto& ipcp = **dual;
+    ASSERT_TRUE(ipcp.start(*loop));
+    ipcp.set_mtu(9000);
+    EXPECT_EQ(ipcp.max_message_size(), 9000U - 40 - 8);
+
+    const SocketAddress to(IpAddress::parse("127.0.0.1").value(), ipcp.local_address().port());
+    Stranger v4(to);
+    ASSERT_TRUE(v4.send_to(to, std::vector<std::byte>(9000 - 20 - 8)));
+    ASSERT_TRUE(run_until(*loop, [&] { return ipcp.underlay_counters().rx_datagrams == 1; }));
+    EXPECT_EQ(ipcp.underlay_counters().rx_truncated, 0U);
+    // The buffer holds one byte more, to tell a datagram that did not fit.
+    ASSERT_TRUE(v4.send_to(to, std::vector<std::byte>(9000 - 20 - 8 + 2)));
+    ASSERT_TRUE(run_until(*loop, [&] { return ipcp.underlay_counters().rx_datagrams == 2; }));
+    EXPECT_EQ(ipcp.underlay_counters().rx_truncated, 1U);
 }
 
 TEST(UdpIpcpCreate, RejectsDirectoryEntriesItCannotReach) {
@@ -525,13 +704,66 @@ TEST(UdpAddress, ScopedAddressPrintsTheInterfaceName) {
     EXPECT_EQ(format_udp_peer(udp_peer_address(s)), "[fe80::2%lo]:3435");
 }
 
-TEST(UdpAddress, V4MappedAddressStaysIpv6) {
-    const SocketAddress s = address_of("[::ffff:10.0.0.2]:3435");
-    const auto b = bytes_of(udp_peer_address(s));
-    ASSERT_EQ(b.size(), 23U);
-    EXPECT_EQ(b[0], 6);
-    expect_round_trip(s);
-    EXPECT_NE(udp_peer_address(s), udp_peer_address(address_of("10.0.0.2:3435")));
+// A dual-stack socket reports IPv4 senders v4-mapped: they are the IPv4 peers of the directory.
+TEST(UdpAddress, V4MappedAddressIsTheIpv4Address) {
+    const PeerAddress v4 = udp_peer_address(address_of("10.0.0.2:3435"));
+    EXPECT_EQ(udp_peer_address(address_of("[::ffff:10.0.0.2]:3435")), v4);
+
+    sockaddr_in6 sin6{};  // as recvmmsg writes it
+    sin6.sin6_family = AF_INET6;
+    sin6.sin6_port = htons(3435);
+    ASSERT_EQ(::inet_pton(AF_INET6, "::ffff:10.0.0.2", &sin6.sin6_addr), 1);
+    UdpSockaddr sa{};
+    sa.v6 = sin6;
+    EXPECT_EQ(udp_peer_address(&sa.any, sizeof sin6), v4);
+    EXPECT_EQ(format_udp_peer(v4), "10.0.0.2:3435");
+
+    // Not v4-mapped: IPv6, however close.
+    const PeerAddress compat = udp_peer_address(address_of("[::10.0.0.2]:3435"));
+    EXPECT_EQ(bytes_of(compat).size(), 23U);
+    EXPECT_EQ(bytes_of(udp_peer_address(address_of("[::fffe:10.0.0.2]:3435"))).size(), 23U);
+}
+
+TEST(UdpAddress, DualStackDestinationsAreV4Mapped) {
+    const PeerAddress v4 = udp_peer_address(address_of("10.0.0.2:3435"));
+    UdpSockaddr sa{};
+    ASSERT_EQ(udp_sockaddr_v6(v4, sa), sizeof(sockaddr_in6));
+    EXPECT_EQ(sa.v6.sin6_family, AF_INET6);
+    EXPECT_EQ(ntohs(sa.v6.sin6_port), 3435);
+    EXPECT_EQ(sa.v6.sin6_scope_id, 0U);
+    sockaddr_in6 expected{};
+    ASSERT_EQ(::inet_pton(AF_INET6, "::ffff:10.0.0.2", &expected.sin6_addr), 1);
+    EXPECT_EQ(std::memcmp(&sa.v6.sin6_addr, &expected.sin6_addr, 16), 0);
+    // ... and what comes back from there is the IPv4 peer again.
+    EXPECT_EQ(udp_peer_address(&sa.any, sizeof(sockaddr_in6)), v4);
+
+    // IPv6 destinations are written as udp_sockaddr() writes them.
+    const PeerAddress v6 = udp_peer_address(address_of("[fe80::2%7]:3435"));
+    UdpSockaddr plain{};
+    UdpSockaddr dual{};
+    ASSERT_EQ(udp_sockaddr(v6, plain), sizeof(sockaddr_in6));
+    ASSERT_EQ(udp_sockaddr_v6(v6, dual), sizeof(sockaddr_in6));
+    EXPECT_EQ(std::memcmp(&plain.v6, &dual.v6, sizeof(sockaddr_in6)), 0);
+
+    const auto* text = reinterpret_cast<const std::byte*>("node-a");
+    EXPECT_EQ(udp_sockaddr_v6(PeerAddress::from_bytes({text, 6}), dual), 0U);
+}
+
+TEST(UdpAddress, OnlyTheIpv6WildcardIsDualStack) {
+    const auto reaches = [](std::string_view bind, std::string_view peer) {
+        return udp_bind_reaches(address_of(bind), address_of(peer).ip());
+    };
+    EXPECT_TRUE(udp_dual_stack(address_of("[::]:3435")));
+    EXPECT_FALSE(udp_dual_stack(address_of("[::1]:3435")));
+    EXPECT_FALSE(udp_dual_stack(address_of("0.0.0.0:3435")));
+    EXPECT_TRUE(reaches("[::]:3435", "10.0.0.2:3435"));
+    EXPECT_TRUE(reaches("[::]:3435", "[fd00::2]:3435"));
+    EXPECT_TRUE(reaches("[fd00::1]:3435", "[fd00::2]:3435"));
+    EXPECT_FALSE(reaches("[fd00::1]:3435", "10.0.0.2:3435"));
+    EXPECT_FALSE(reaches("[fd00::1]:3435", "[::ffff:10.0.0.2]:3435"));  // IPv4, written as IPv6
+    EXPECT_TRUE(reaches("10.0.0.1:3435", "[::ffff:10.0.0.2]:3435"));
+    EXPECT_FALSE(reaches("10.0.0.1:3435", "[fd00::2]:3435"));
+    EXPECT_FALSE(reaches("0.0.0.0:3435", "[fd00::2]:3435"));
 }
 
 TEST(UdpAddress, RejectsBytesItDidNotMake) {
