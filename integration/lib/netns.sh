@@ -377,7 +377,7 @@ sock_path() {
 # "[fd00::1]:3435") with one 'peer = NAME ADDR:PORT' directory entry per further argument.
 # Append more sections with: cat >>"$(config_path NS)" <<EOF ... EOF
 write_config() {
-    local s=$1 bind=$2 file peer
+    local s=$1 bind=$2 file
     shift 2
     file=$(config_path "$s")
     {
@@ -386,17 +386,42 @@ write_config() {
         echo "name = $s"
         echo "socket = $(sock_path "$s")"
         echo "log-level = $OGWD_LOG_LEVEL"
+    } >"$file"
+    OGWD_CONF[$s]=$file
+    OGWD_SOCK[$s]=$(sock_path "$s")
+    add_udp_ipcp "$s" wan wan "$bind" "$@"
+}
+
+# add_udp_ipcp NS NAME LAYER BIND ['NAME ADDR:PORT']...: appends to NS's config a udp IPCP
+# [ipcp.NAME] in LAYER bound to BIND, with one 'peer = NAME ADDR:PORT' per further argument.
+add_udp_ipcp() {
+    local s=$1 name=$2 layer=$3 bind=$4 peer
+    shift 4
+    {
         echo
-        echo "[ipcp.wan]"
+        echo "[ipcp.$name]"
         echo "type = udp"
-        echo "layer = wan"
+        echo "layer = $layer"
         echo "bind = $bind"
         for peer in "$@"; do
             echo "peer = $peer"
         done
-    } >"$file"
-    OGWD_CONF[$s]=$file
-    OGWD_SOCK[$s]=$(sock_path "$s")
+    } >>"$(config_path "$s")"
+}
+
+# oping_all NS NAME COUNT INTERVAL WHAT [TIMEOUT_S]: 'oping -n NAME -c COUNT -i INTERVAL' in NS
+# exits 0 with COUNT replies and no loss; its output stays in $TEST_DIR/oping-NAME.log.
+oping_all() {
+    local s=$1 name=$2 count=$3 interval=$4 what=$5 limit=${6:-60} rc=0 summary
+    local out="$TEST_DIR/oping-$name.log"
+    in_ns "$s" timeout "$limit" "$OPING" -n "$name" -c "$count" -i "$interval" >"$out" 2>&1 || rc=$?
+    tail -n 3 "$out" >&2
+    expect_rc 0 "$rc" "$what: oping exit status"
+    summary=$(grep -E ' packets transmitted, ' "$out" || true)
+    expect_match "^$count packets transmitted, $count received, 0% packet loss" "$summary" \
+        "$what: oping summary"
+    expect_eq "$count" "$(grep -cE "^[0-9]+ bytes from $name: seq=[0-9]+ time=" "$out")" \
+        "$what: reply lines"
 }
 
 # ogw_cli NS ARGS...: the CLI against NS's ogwd (bounded by CLI_TIMEOUT seconds). The exit status

@@ -45,14 +45,7 @@ expect_match "^$(config_path bad):11: ipcp.wan.peer: address '$A4:3435' is not o
 make_ns a b
 link_ns a b "$A4/24" "$B4/24" "$A6/64" "$B6/64"
 write_config a "$(hostport $A4)" "oping $(hostport $B4)"
-cat >>"$(config_path a)" <<CONF
-
-[ipcp.wan6]
-type = udp
-layer = wan
-bind = $(hostport $A6)
-peer = oping6 $(hostport $B6)
-CONF
+add_udp_ipcp a wan6 wan "$(hostport $A6)" "oping6 $(hostport $B6)"
 write_config b "[::]:3435" "back $(hostport $A4)"
 start_ogwd a
 start_ogwd b
@@ -62,17 +55,6 @@ expect_eq '[::]:3435' "$(json_get "$ipcps_b" "${B_WAN}[\"address\"]")" "b's bind
 expect_eq "[{\"name\": \"back\", \"address\": \"$A4:3435\"}]" \
     "$(json_get "$ipcps_b" "${B_WAN}[\"directory\"]")" "b's directory"
 
-# ping_ok NS NAME WHAT: 'oping -n NAME -c 20 -i 10ms' in NS gets 20 replies.
-ping_ok() {
-    local s=$1 name=$2 what=$3 out="$TEST_DIR/ping-$2.log" rc=0 summary
-    in_ns "$s" timeout 30 "$OPING" -n "$name" -c 20 -i 10ms >"$out" 2>&1 || rc=$?
-    tail -n 3 "$out" >&2
-    expect_rc 0 "$rc" "$what: oping exit status"
-    summary=$(grep -E ' packets transmitted, ' "$out" || true)
-    expect_match '^20 packets transmitted, 20 received, 0% packet loss' "$summary" "$what: summary"
-    expect_eq 20 "$(grep -cE "^[0-9]+ bytes from $name: seq=[0-9]+ time=" "$out")" \
-        "$what: reply lines"
-}
 
 # b_flow_peer NAME: the peer_address of b's allocated flows whose local or remote name is NAME
 # (a JSON list).
@@ -87,7 +69,7 @@ wait_line server4 '^oping server: serving oping\.$' 5000 >/dev/null
 wait_line server6 '^oping server: serving oping6\.$' 5000 >/dev/null
 
 # --- IPv4 peer to the dual-stack socket --------------------------------------------------------
-ping_ok a oping "a -> b over IPv4"
+oping_all a oping 20 10ms "a -> b over IPv4" 30
 # While a flow is up, b shows its peer as a's IPv4 address.
 start_bg hold4 a 30 "$OPING" -n oping -i 100ms
 wait_line hold4 '^[0-9]+ bytes from oping: ' 5000 >/dev/null
@@ -95,7 +77,7 @@ expect_eq "[\"$A4:3435\"]" "$(b_flow_peer oping)" "peer_address of b's flow from
 kill_bg hold4 -9
 
 # --- IPv6 peer to the same socket --------------------------------------------------------------
-ping_ok a oping6 "a -> b over IPv6"
+oping_all a oping6 20 10ms "a -> b over IPv6" 30
 start_bg hold6 a 30 "$OPING" -n oping6 -i 100ms
 wait_line hold6 '^[0-9]+ bytes from oping6: ' 5000 >/dev/null
 expect_eq "[\"[$A6]:3435\"]" "$(b_flow_peer oping6)" "peer_address of b's flow from a (IPv6)"
@@ -104,7 +86,7 @@ kill_bg hold6 -9
 # --- the dual-stack socket to an IPv4 peer of its directory ------------------------------------
 start_bg back a 100 "$OPING" -l -n back
 wait_line back '^oping server: serving back\.$' 5000 >/dev/null
-ping_ok b back "b -> a over IPv4 from [::]"
+oping_all b back 20 10ms "b -> a over IPv4 from [::]" 30
 
 # --- b's view: plain IPv4, nothing lost or refused ---------------------------------------------
 ipcps_b=$(ogw_json b ipcps)
