@@ -93,7 +93,7 @@ std::uint64_t Node::alloc(const std::string& dst_name, const qosspec_t& qos, Dur
     flow.owner = owner;
     flow.owner_pid = owner_pid;
     flow.gateway_owned = owner_pid == 0;
-    flow.timeline.emplace_back(now(), FlowState::alloc_pending);
+    flow.note_state(now(), FlowState::alloc_pending);
     const std::uint64_t id = flow.id;
     pending_allocs_.emplace(id, std::move(done));
     if (!first_sdu.empty()) {
@@ -185,7 +185,7 @@ int Node::on_flow_request(ipcp::Ipcp& ipcp, ipcp::Eid eid, const ipcp::NameHash&
     if (const auto* rec = ipcp.engine().find(eid)) {
         flow.remote_name = rec->remote_name;
     }
-    flow.timeline.emplace_back(now(), FlowState::accept_pending);
+    flow.note_state(now(), FlowState::accept_pending);
     ipcp.engine().set_tag(eid, flow.id);
     NameServer* server = pick_server(it->second);
     const std::uint64_t id = flow.id;
@@ -289,9 +289,7 @@ void Node::on_flow_state(ipcp::Ipcp&, ipcp::Eid, std::uint64_t id, FlowState fro
         return;
     }
     NodeFlow& flow = it->second;
-    if (flow.timeline.empty() || flow.timeline.back().second != to) {
-        flow.timeline.emplace_back(now(), to);
-    }
+    flow.note_state(now(), to);
     OGW_LOG(debug, "node") << "flow " << id << ": " << flow::to_string(from) << " -> "
                            << flow::to_string(to);
 
