@@ -151,7 +151,23 @@ Result<void> Daemon::start() {
                           << "' ready: " << node_->ipcps().size() << " IPCP(s), control socket "
                           << config_.node.socket_path;
     sd_notify("READY=1\nSTATUS=running");
+    start_watchdog();
     return {};
+}
+
+void Daemon::start_watchdog() {
+    const auto every =
+        sd_watchdog_interval(std::getenv("WATCHDOG_USEC"), std::getenv("WATCHDOG_PID"), ::getpid());
+    if (!every) {
+        return;
+    }
+    // Sent from the event loop: a loop that hangs stops it, and systemd restarts the daemon.
+    OGW_LOG(info, "ogwd") << "systemd watchdog: WATCHDOG=1 every " << to_ms(*every) << " ms";
+    sd_notify("WATCHDOG=1");
+    watchdog_ = loop_->add_timer(loop_->now() + *every, [this, every = *every] {
+        sd_notify("WATCHDOG=1");
+        loop_->reschedule(watchdog_, loop_->now() + every);
+    });
 }
 
 Result<void> Daemon::start_gateway() {

@@ -34,6 +34,7 @@ private:
     void reload();
     Result<void> drop_privileges_after_setup();
     Result<void> load_security();
+    void start_watchdog();
 
     Config config_;
     std::string config_path_;
@@ -42,6 +43,7 @@ private:
     std::unique_ptr<ControlServer> control_;
     std::unique_ptr<GatewayHost> gateway_;
     bool stopping_ = false;
+    TimerId watchdog_ = TimerId::none;
     bool switched_user_ = false;  // the private key may no longer be readable
     std::shared_ptr<const ipcp::EngineSecurity> security_;  // null: encryption off
 };
