@@ -2,6 +2,8 @@
 // Feeds arbitrary datagrams, from the peer's address and from a stranger, to a shim engine with
 // `encryption = required` that has sealed flows (and one pending allocation); the engine must
 // neither crash nor leak, and input from the stranger must never change a flow.
+#include "fuzz_support.hpp"
+
 #include <ipcp/loopback.hpp>
 
 #include <cstdlib>
@@ -12,21 +14,7 @@ namespace {
 using namespace ogw;
 using namespace ogw::ipcp;
 
-class NullUser final : public EngineUser {
-public:
-    int on_flow_request(Eid, const NameHash&, const qosspec_t&, const PeerAddress&) override {
-        return (++requests_ % 2) == 0 ? 0 : accept_later;
-    }
-    void on_flow_state(Eid, std::uint64_t, flow::FlowState, flow::FlowState, int) override {}
-    void on_data(Eid, std::uint64_t, std::span<std::byte> sdu) override {
-        if (!sdu.empty()) {
-            sdu[0] = std::byte{0};  // the span must be writable
-        }
-    }
-
-private:
-    int requests_ = 0;
-};
+using fuzz::NullUser;
 
 std::shared_ptr<const secure::Identity> identity(std::uint64_t seed) {
     secure::DeterministicRng rng(seed);

@@ -4,6 +4,8 @@
 // all, to a shim engine (padded underlay) with live flows, whose name messages go to an
 // EthResolver with queries outstanding. Nothing may crash, over-read or leak, and a frame
 // classified as ours must have a readable header.
+#include "fuzz_support.hpp"
+
 #include <ipcp/eth_address.hpp>
 #include <ipcp/eth_frame.hpp>
 #include <ipcp/eth_resolver.hpp>
@@ -17,21 +19,10 @@ namespace {
 using namespace ogw;
 using namespace ogw::ipcp;
 
-class NullUser final : public EngineUser {
+// Serves the name "x", so that name queries for it get answers.
+class ServingUser final : public fuzz::NullUser {
 public:
-    int on_flow_request(Eid, const NameHash&, const qosspec_t&, const PeerAddress&) override {
-        return (++requests_ % 2) == 0 ? 0 : accept_later;
-    }
-    void on_flow_state(Eid, std::uint64_t, flow::FlowState, flow::FlowState, int) override {}
-    void on_data(Eid, std::uint64_t, std::span<std::byte> sdu) override {
-        if (!sdu.empty()) {
-            sdu[0] = std::byte{0};  // the span must be writable
-        }
-    }
     bool serves(const NameHash& name) const override { return name == NameHash::of("x"); }
-
-private:
-    int requests_ = 0;
 };
 
 class ResolverFeed final : public NameMessageHandler {
@@ -54,8 +45,8 @@ constexpr std::uint16_t ethertype = 0xa000;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     FakeClock clock;
     LoopbackNetwork net(clock, 1);
-    NullUser user_a;
-    NullUser user_b;
+    ServingUser user_a;
+    ServingUser user_b;
     EngineConfig cfg;
     cfg.padded_underlay = true;
     cfg.max_message_size = 1500;

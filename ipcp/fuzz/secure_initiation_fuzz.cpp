@@ -8,6 +8,8 @@
 //              input reaches the X25519 and AEAD steps.
 //   flags & 4: responder under load (mac2 checked).
 // Never crashes, never accepts a change, never touches the replay memory unless accepted.
+#include "fuzz_support.hpp"
+
 #include <ipcp/codec.hpp>
 #include <ipcp/secure/handshake.hpp>
 #include <ipcp/wire.hpp>
@@ -24,11 +26,7 @@ using namespace ogw;
 using namespace ogw::ipcp;
 using namespace ogw::ipcp::secure;
 
-SecretKey key(std::uint8_t fill) {
-    std::array<std::byte, key_size> b{};
-    b.fill(std::byte{fill});
-    return SecretKey::from(b);
-}
+using fuzz::key;
 
 struct Fixture {
     Identity initiator{key(1)};

@@ -7,6 +7,8 @@
 // In the other modes the payload is XORed over the valid reply. A response must be accepted
 // exactly when no byte changed; a refusal or cookie (which do not cover the clear FLOW_REPLY
 // fields by design) exactly when no extension byte changed.
+#include "fuzz_support.hpp"
+
 #include <ipcp/codec.hpp>
 #include <ipcp/secure/handshake.hpp>
 #include <ipcp/wire.hpp>
@@ -23,11 +25,7 @@ using namespace ogw;
 using namespace ogw::ipcp;
 using namespace ogw::ipcp::secure;
 
-SecretKey key(std::uint8_t fill) {
-    std::array<std::byte, key_size> b{};
-    b.fill(std::byte{fill});
-    return SecretKey::from(b);
-}
+using fuzz::key;
 
 const Instant t0 = Instant(std::chrono::hours(1));
 const std::byte source[] = {std::byte{10}, std::byte{0}, std::byte{0}, std::byte{1}};

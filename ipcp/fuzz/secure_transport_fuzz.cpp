@@ -5,6 +5,8 @@
 //              byte picks one, the rest is XORed over it. It must open exactly when nothing
 //              changed and only once; a refused message must not move the replay window.
 //   otherwise: the payload is a frame, opened by a session and by a key ring.
+#include "fuzz_support.hpp"
+
 #include <ipcp/secure/session.hpp>
 
 #include <cstdlib>
@@ -15,11 +17,7 @@ namespace {
 using namespace ogw;
 using namespace ogw::ipcp::secure;
 
-SecretKey key(std::uint8_t fill) {
-    std::array<std::byte, key_size> b{};
-    b.fill(std::byte{fill});
-    return SecretKey::from(b);
-}
+using ogw::ipcp::fuzz::key;
 
 const Instant t0 = Instant(std::chrono::hours(1));
 
