@@ -91,6 +91,9 @@ struct GatewayConfig {
     std::uint64_t idle_timeout_ms = 120'000;
     std::uint64_t alloc_timeout_ms = 5'000;
     std::uint32_t max_sessions = 100'000;
+    // Device queues, each with a worker thread (TunQueueWorkers); 0 = auto, one per CPU the
+    // daemon may run on. 1: the event loop reads and writes the device itself.
+    std::uint32_t queues = 1;
     // mode = tap only (docs/tap-bridge.md): the bridge's MAC table and flood limit.
     std::uint64_t mac_ageing_ms = 300'000;
     std::uint32_t max_macs = 8192;

@@ -17,6 +17,7 @@ constexpr std::uint64_t min_mac_ageing_ms = 1'000;
 constexpr std::uint32_t max_max_macs = 1'000'000;
 constexpr std::uint32_t max_flood_rate = 10'000'000;
 constexpr std::uint32_t max_flood_burst = 1'000'000;
+constexpr std::uint32_t max_queues = 64;
 
 // The keys that only the TAP bridge reads.
 constexpr std::array<std::string_view, 4> bridge_keys = {
@@ -63,6 +64,7 @@ public:
         gw.max_sessions = static_cast<std::uint32_t>(
             reader_.integer("gateway.max-sessions", 1, std::numeric_limits<std::uint32_t>::max())
                 .value_or(gw.max_sessions));
+        read_queues(gw);
         read_bridge(gw);
         if (mode_valid && gw.mode == GatewayMode::tun) {
             warn_bridge_keys();
@@ -125,6 +127,25 @@ private:
                             "below " + std::to_string(min_ipv6_mtu) +
                                 ": the kernel disables IPv6 on the device");
         }
+    }
+
+    void read_queues(GatewayConfig& gw) {
+        const auto* v = reader_.get("gateway.queues");
+        if (v == nullptr) {
+            return;
+        }
+        if (v->text == "auto") {
+            gw.queues = 0;
+            return;
+        }
+        const auto queues = parse_number<std::uint32_t>(v->text);
+        if (!queues || *queues < 1 || *queues > max_queues) {
+            reader_.error(*v, "gateway.queues",
+                          "invalid value " + quote(v->text) + ": expected auto or a number from 1 to " +
+                              std::to_string(max_queues));
+            return;
+        }
+        gw.queues = *queues;
     }
 
     void read_routes(GatewayConfig& gw) {

@@ -52,7 +52,7 @@ constexpr std::array<KeySpec, 6> ipcp_keys = {{
     {"ethertype", false},
 }};
 
-constexpr std::array<KeySpec, 15> gateway_keys = {{
+constexpr std::array<KeySpec, 16> gateway_keys = {{
     {"mode", false},
     {"dev", false},
     {"address", true},
@@ -64,6 +64,7 @@ constexpr std::array<KeySpec, 15> gateway_keys = {{
     {"idle-timeout", false},
     {"alloc-timeout", false},
     {"max-sessions", false},
+    {"queues", false},
     {"mac-ageing", false},
     {"max-macs", false},
     {"flood-rate", false},

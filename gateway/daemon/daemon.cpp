@@ -147,6 +147,11 @@ Result<void> Daemon::start() {
     if (auto r = drop_privileges_after_setup(); !r) {
         return r;
     }
+    if (gateway_) {
+        if (auto r = gateway_->start_workers(); !r) {
+            return r;
+        }
+    }
     OGW_LOG(info, "ogwd") << "ogwd " << ogw::version << " node '" << config_.node.name
                           << "' ready: " << node_->ipcps().size() << " IPCP(s), control socket "
                           << config_.node.socket_path;

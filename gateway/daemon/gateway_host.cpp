@@ -4,6 +4,7 @@
 #include <flowlib/log.hpp>
 
 #include <linux/if_tun.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -30,9 +31,11 @@ void log_report(const SetupReport& report, const std::string& dev) {
 Result<std::unique_ptr<TunDevice>> open_tun(const std::string& dev, TunOptions& options) {
     const char* offload_env = std::getenv("OGW_TUN_OFFLOAD");
     const bool want_offload = offload_env == nullptr || std::string_view(offload_env) != "0";
+    const std::size_t queues = options.queues;
     options = {};
+    options.queues = queues;
     if (want_offload) {
-        TunOptions offload;
+        TunOptions offload = options;
         offload.vnet_hdr = true;
         offload.offload_flags = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
         auto device = TunDevice::open(dev, TunMode::tun, offload);
@@ -42,10 +45,26 @@ Result<std::unique_ptr<TunDevice>> open_tun(const std::string& dev, TunOptions& 
         }
         OGW_LOG(info, "gateway") << device.error().message() << ": TUN offloads off";
     }
-    return TunDevice::open(dev, TunMode::tun);
+    return TunDevice::open(dev, TunMode::tun, options);
 }
 
+// The largest packet or frame a queue slot takes: a GSO super-packet of up to 64 KiB, or a
+// frame with its Ethernet header and VLAN tags.
+constexpr std::size_t max_queue_packet = 65536 + 64;
+
 }  // namespace
+
+std::size_t resolve_queue_count(std::uint32_t configured) {
+    if (configured != 0) {
+        return configured;
+    }
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    if (::sched_getaffinity(0, sizeof cpus, &cpus) != 0) {
+        return 1;
+    }
+    return static_cast<std::size_t>(std::max(CPU_COUNT(&cpus), 1));
+}
 
 std::optional<std::uint32_t> smallest_max_sdu(const Node& node) {
     std::optional<std::uint32_t> sdu;
@@ -74,11 +93,22 @@ Result<void> GatewayHost::open_device(Node& node, EventLoop& loop) {
     }
     // TAP: frames as they are (IFF_NO_PI), no virtio-net header, so no offloads.
     TunOptions options;
-    auto device = tap ? TunDevice::open(config_.dev, TunMode::tap) : open_tun(config_.dev, options);
+    options.queues = resolve_queue_count(config_.queues);
+    auto device = tap ? TunDevice::open(config_.dev, TunMode::tap, options)
+                      : open_tun(config_.dev, options);
     if (!device) {
         return unexpected(device.error());
     }
     device_ = std::move(*device);
+    if (options.queues > 1) {
+        TunQueueWorkers::Options wo;
+        wo.slot_size = (options.vnet_hdr ? vnet_hdr_size : 0) + max_queue_packet;
+        auto workers = TunQueueWorkers::create(device_->queue_fds(), wo);
+        if (!workers) {
+            return unexpected(workers.error());
+        }
+        workers_ = std::move(*workers);
+    }
     auto rtnl = Rtnl::open();
     if (!rtnl) {
         return unexpected(rtnl.error());
@@ -94,7 +124,8 @@ Result<void> GatewayHost::open_device(Node& node, EventLoop& loop) {
     if (!link) {
         return unexpected(link.error());
     }
-    auto gateway = Gateway::create(node, loop, config_, device_->fd(), link->mtu, options.vnet_hdr);
+    auto gateway = Gateway::create(node, loop, config_, device_->fd(), link->mtu, options.vnet_hdr,
+                                   workers_.get());
     if (!gateway) {
         return unexpected(gateway.error());
     }
@@ -103,8 +134,18 @@ Result<void> GatewayHost::open_device(Node& node, EventLoop& loop) {
                              << link->mtu << ", " << config_.routes.size() << " route(s)"
                              << (tap ? " naming bridge peers" : "") << ", flow-mapping "
                              << (config_.flow_mapping == FlowMapping::peer ? "peer" : "session")
-                             << (options.vnet_hdr ? ", offloads csum tso4 tso6" : "");
+                             << (options.vnet_hdr ? ", offloads csum tso4 tso6" : "")
+                             << (workers_ ? ", " + std::to_string(workers_->queue_count()) +
+                                                " queues with a worker each"
+                                          : std::string());
     return {};
+}
+
+Result<void> GatewayHost::start_workers() {
+    if (!workers_ || stopped_) {
+        return {};
+    }
+    return workers_->start();
 }
 
 GatewayHost::~GatewayHost() {
@@ -118,6 +159,9 @@ void GatewayHost::stop() {
     stopped_ = true;
     if (gateway_) {
         gateway_->stop();
+    }
+    if (workers_) {
+        workers_->stop();  // after writing what the gateway's stop queued (TCP resets)
     }
     if (setup_) {
         log_report(setup_->teardown(), device_ ? device_->name() : config_.dev);

@@ -10,6 +10,7 @@
 #include "node/node.hpp"
 #include "tun/rtnl.hpp"
 #include "tun/tun_device.hpp"
+#include "tun/tun_queue_workers.hpp"
 #include "tun/tun_setup.hpp"
 
 #include <flowlib/sys/event_loop.hpp>
@@ -28,6 +29,9 @@ public:
     GatewayHost& operator=(const GatewayHost&) = delete;
 
     void add_control_ops(ControlServer& control);
+    // With queues > 1: starts a worker thread per queue. Called once the daemon has dropped
+    // its privileges, which on Linux are per thread.
+    Result<void> start_workers();
     // SIGHUP: new routes and timers. Device name, mode, addresses and MTU need a restart.
     void reload(const GatewayConfig& config);
     // Resets local TCP sessions, releases the gateway's flows and removes what was put on the
@@ -42,11 +46,15 @@ private:
 
     GatewayConfig config_;
     std::unique_ptr<TunDevice> device_;
+    std::unique_ptr<TunQueueWorkers> workers_;  // queues > 1; stops before the device closes
     std::unique_ptr<Rtnl> rtnl_;
     std::unique_ptr<TunSetup> setup_;
     std::unique_ptr<Gateway> gateway_;
     bool stopped_ = false;
 };
+
+// [gateway] queues with auto (0) resolved: the CPUs this process may run on.
+std::size_t resolve_queue_count(std::uint32_t configured);
 
 // The flows' largest SDU: the smallest largest SDU of the node's IPCPs (nullopt without any).
 // mtu = auto derives the device MTU from it (auto_device_mtu).

@@ -61,12 +61,20 @@ private:
 
 Result<std::unique_ptr<Gateway>> Gateway::create(Node& node, EventLoop& loop,
                                                 const GatewayConfig& config, int tun_fd,
-                                                std::uint32_t mtu, bool vnet_hdr) {
-    std::unique_ptr<Gateway> gw(new Gateway(node, loop, config, tun_fd, mtu, vnet_hdr));
+                                                std::uint32_t mtu, bool vnet_hdr,
+                                                TunQueueWorkers* queues) {
+    std::unique_ptr<Gateway> gw(new Gateway(node, loop, config, tun_fd, mtu, vnet_hdr, queues));
     if (auto r = node.register_name(node.name(), gw.get()); !r) {
         return unexpected(r.error());
     }
-    if (auto r = loop.add(tun_fd, EPOLLIN, [g = gw.get()](std::uint32_t) { g->on_tun_readable(); });
+    auto on_readable = [g = gw.get()](std::uint32_t) {
+        if (g->queues_ != nullptr) {
+            g->on_queues_ready();
+        } else {
+            g->on_tun_readable();
+        }
+    };
+    if (auto r = loop.add(queues != nullptr ? queues->ready_fd() : tun_fd, EPOLLIN, on_readable);
         !r) {
         node.unregister_name(node.name(), gw.get());
         return unexpected(r.error());
@@ -75,8 +83,9 @@ Result<std::unique_ptr<Gateway>> Gateway::create(Node& node, EventLoop& loop,
 }
 
 Gateway::Gateway(Node& node, EventLoop& loop, const GatewayConfig& config, int tun_fd,
-                 std::uint32_t mtu, bool vnet_hdr)
-    : node_(node), loop_(loop), tun_fd_(tun_fd), mtu_(mtu), scratch_(max_ip_packet),
+                 std::uint32_t mtu, bool vnet_hdr, TunQueueWorkers* queues)
+    : node_(node), loop_(loop), tun_fd_(tun_fd), queues_(queues), mtu_(mtu),
+      scratch_(max_ip_packet),
       vnet_hdr_(vnet_hdr) {
     if (vnet_hdr_) {
         gso_in_.resize(max_ip_packet + mtu_);
@@ -99,6 +108,9 @@ Gateway::Gateway(Node& node, EventLoop& loop, const GatewayConfig& config, int t
     loop_.add_before_wait([this, alive = std::weak_ptr<bool>(alive_)] {
         if (!alive.expired()) {
             flush_tun();
+            if (queues_ != nullptr) {
+                queues_->kick_writers();
+            }
             arm_timer();
             if (bridge_) {
                 bridge_->on_timer(loop_.now());
@@ -108,7 +120,7 @@ Gateway::Gateway(Node& node, EventLoop& loop, const GatewayConfig& config, int t
 }
 
 Gateway::~Gateway() {
-    (void)loop_.remove(tun_fd_);
+    (void)loop_.remove(queues_ != nullptr ? queues_->ready_fd() : tun_fd_);
     if (timer_ != TimerId::none) {
         loop_.cancel_timer(timer_);
     }
@@ -204,19 +216,46 @@ bool Gateway::read_offloaded(ipcp::Ipcp* primary, std::span<std::byte> slot_sdu)
         }
         packet = std::span(gso_in_).first(len);
     }
+    from_offloaded(primary, packet, h);
+    return true;
+}
+
+void Gateway::from_offloaded(ipcp::Ipcp* primary, std::span<std::byte> packet,
+                             const VnetHeader& h) {
     if (h.is_gso()) {
         split_gso(primary, packet, h);
-        return true;
+        return;
     }
     if ((h.flags & vnet_flag_needs_csum) != 0 &&
         complete_checksum(packet, h.csum_start, h.csum_offset) != OffloadError::none) {
         stats_.drop(GatewayDrop::tun_offload);
-        return true;
+        return;
     }
     stats_.tun_rx_packets++;
-    stats_.tun_rx_bytes += len;
+    stats_.tun_rx_bytes += packet.size();
     from_device(packet);
-    return true;
+}
+
+void Gateway::on_queues_ready() {
+    ipcp::Ipcp* primary = node_.ipcps().empty() ? nullptr : node_.ipcps().front().get();
+    queues_->drain(tun_read_budget,
+                   [this, primary](std::span<std::byte> data) { from_queue(primary, data); });
+}
+
+void Gateway::from_queue(ipcp::Ipcp* primary, std::span<std::byte> data) {
+    if (!vnet_hdr_) {
+        stats_.tun_rx_packets++;
+        stats_.tun_rx_bytes += data.size();
+        from_device(data);
+        return;
+    }
+    VnetHeader h;
+    if (data.size() <= vnet_hdr_size ||
+        !decode_vnet_header(data.first<vnet_hdr_size>(), h)) {
+        stats_.drop(GatewayDrop::tun_offload);
+        return;
+    }
+    from_offloaded(primary, data.subspan(vnet_hdr_size), h);
 }
 
 void Gateway::split_gso(ipcp::Ipcp* primary, std::span<const std::byte> packet,
@@ -691,23 +730,42 @@ bool Gateway::is_own_address(const IpAddress& a) const {
 }
 
 void Gateway::write_tun(std::span<const std::byte> packet) {
-    ssize_t n = 0;
+    // With vnet_hdr, a plain packet: no GSO, checksums complete.
+    static constexpr std::array<std::byte, vnet_hdr_size> no_offload{};
+    const std::span<const std::byte> vh =
+        vnet_hdr_ ? std::span<const std::byte>(no_offload) : std::span<const std::byte>();
     if (vnet_hdr_) {
         flush_tun();  // keeps the order of what this side sends
-        // A plain packet: no GSO, checksums complete.
-        static constexpr std::array<std::byte, vnet_hdr_size> none{};
-        std::array<iovec, 2> iov{{{const_cast<std::byte*>(none.data()), none.size()},
-                                  {const_cast<std::byte*>(packet.data()), packet.size()}}};
-        n = ::writev(tun_fd_, iov.data(), static_cast<int>(iov.size()));
-    } else {
-        n = ::write(tun_fd_, packet.data(), packet.size());
     }
+    if (queues_ != nullptr) {
+        if (!write_queued(vh, packet, PacketMeta{1, static_cast<std::uint32_t>(packet.size())})) {
+            stats_.drop(GatewayDrop::tun_write);
+        }
+        return;
+    }
+    std::array<iovec, 2> iov{{{const_cast<std::byte*>(vh.data()), vh.size()},
+                              {const_cast<std::byte*>(packet.data()), packet.size()}}};
+    const ssize_t n = ::writev(tun_fd_, iov.data(), static_cast<int>(iov.size()));
     if (n < 0) {
         stats_.drop(GatewayDrop::tun_write);
         return;
     }
     stats_.tun_tx_packets++;
     stats_.tun_tx_bytes += packet.size();
+}
+
+bool Gateway::write_queued(std::span<const std::byte> vnet_header,
+                           std::span<const std::byte> packet, PacketMeta meta) {
+    const std::size_t queue = tun_queue_for(packet, bridge_ != nullptr, queues_->queue_count());
+    const std::span<std::byte> slot = queues_->write_slot(queue);
+    const std::size_t len = vnet_header.size() + packet.size();
+    if (slot.size() < len) {
+        return false;
+    }
+    std::memcpy(slot.data(), vnet_header.data(), vnet_header.size());
+    std::memcpy(slot.data() + vnet_header.size(), packet.data(), packet.size());
+    queues_->commit_write(queue, len, meta);
+    return true;
 }
 
 void Gateway::deliver_tun(std::span<const std::byte> packet, const PacketInfo& info) {
@@ -737,6 +795,14 @@ void Gateway::flush_tun() {
     const auto packet = coalescer_->flush(h);
     std::array<std::byte, vnet_hdr_size> vh{};
     encode_vnet_header(h, vh);
+    if (queues_ != nullptr) {
+        const PacketMeta meta{static_cast<std::uint32_t>(segments),
+                              static_cast<std::uint32_t>(bytes)};
+        if (!write_queued(vh, packet, meta)) {
+            stats_.drops[static_cast<std::size_t>(GatewayDrop::tun_write)] += segments;
+        }
+        return;
+    }
     std::array<iovec, 2> iov{{{vh.data(), vh.size()},
                               {const_cast<std::byte*>(packet.data()), packet.size()}}};
     if (::writev(tun_fd_, iov.data(), static_cast<int>(iov.size())) < 0) {

@@ -19,6 +19,7 @@
 #include "node/node.hpp"
 #include "packet/tcp_coalesce.hpp"
 #include "packet/tun_offload.hpp"
+#include "tun/tun_queue_workers.hpp"
 
 #include <flowlib/json.hpp>
 #include <flowlib/log.hpp>
@@ -45,9 +46,12 @@ public:
     // `tun` is the opened, configured TUN device; `mtu` its MTU. With vnet_hdr, the device was
     // opened with IFF_VNET_HDR (and offloads): every packet read or written carries a
     // virtio_net_hdr, and GSO super-packets read are split into packets of at most `mtu`.
+    // With `queues` (a multi-queue device), the device's I/O goes through its workers, which
+    // must outlive the gateway; else the loop reads and writes tun_fd.
     static Result<std::unique_ptr<Gateway>> create(Node& node, EventLoop& loop,
                                                   const GatewayConfig& config, int tun_fd,
-                                                  std::uint32_t mtu, bool vnet_hdr = false);
+                                                  std::uint32_t mtu, bool vnet_hdr = false,
+                                                  TunQueueWorkers* queues = nullptr);
     ~Gateway() override;
     Gateway(const Gateway&) = delete;
     Gateway& operator=(const Gateway&) = delete;
@@ -86,7 +90,7 @@ private:
     };
 
     Gateway(Node& node, EventLoop& loop, const GatewayConfig& config, int tun_fd,
-            std::uint32_t mtu, bool vnet_hdr);
+            std::uint32_t mtu, bool vnet_hdr, TunQueueWorkers* queues);
     void apply_config(const GatewayConfig& config);
 
     // TUN → flows
@@ -95,6 +99,11 @@ private:
     void from_local_frame(std::span<std::byte> frame);
     // One read with IFF_VNET_HDR; false when nothing was left to read.
     bool read_offloaded(ipcp::Ipcp* primary, std::span<std::byte> slot_sdu);
+    // A packet read with IFF_VNET_HDR, its header decoded: split, checksummed or passed on.
+    void from_offloaded(ipcp::Ipcp* primary, std::span<std::byte> packet, const VnetHeader& h);
+    // Multi-queue: what the queue workers read.
+    void on_queues_ready();
+    void from_queue(ipcp::Ipcp* primary, std::span<std::byte> data);
     void split_gso(ipcp::Ipcp* primary, std::span<const std::byte> packet,
                    const VnetHeader& h);
     // An IP packet `ip` from the device, inside `sdu` (the frame in TAP mode, else `ip`
@@ -138,6 +147,10 @@ private:
     bool evict_one();
     TeardownReason reason_for(flow::FlowState from, flow::FlowState to) const;
     void write_tun(std::span<const std::byte> packet);
+    // Multi-queue: into the transmit ring of the queue the packet's addresses pick; false when
+    // the ring is full (the caller counts the drop).
+    bool write_queued(std::span<const std::byte> vnet_header, std::span<const std::byte> packet,
+                      PacketMeta meta);
     // Where the gateway builds an IP packet for a local host (RST, ICMP): after room for an
     // Ethernet header in TAP mode. write_generated() sends the n bytes built there, framed
     // for `l2` in TAP mode (to l2->local from l2->remote).
@@ -149,6 +162,7 @@ private:
     void deliver_tun(std::span<const std::byte> packet, const PacketInfo& info);
     void flush_tun();
     bool is_own_address(const IpAddress& a) const;  // an address of the TUN device
+    void add_queue_stats(json::Value& out) const;   // multi-queue: the workers' counters
 
     Node& node_;
     EventLoop& loop_;
@@ -156,6 +170,7 @@ private:
     qosspec_t qos_{};
     GatewayTimers timers_;
     int tun_fd_;
+    TunQueueWorkers* queues_ = nullptr;
     std::uint32_t mtu_;
     RouteTable routes_;
     SessionTable sessions_;

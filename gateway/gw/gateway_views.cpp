@@ -110,10 +110,37 @@ json::Array Gateway::peers_json() const {
 
 json::Value Gateway::stats_json() const {
     json::Value out = stats_.to_json(sessions_.size());
+    if (queues_ != nullptr) {
+        add_queue_stats(out);
+    }
     if (bridge_) {
         out["tap"] = tap_stats_to_json(bridge_->counters(), bridge_->macs());
     }
     return out;
+}
+
+// The workers write to the device: what they wrote counts in tun_tx_*, what the device
+// refused and what found the transmit ring full in drops.tun_write.
+void Gateway::add_queue_stats(json::Value& out) const {
+    json::Array queues;
+    std::uint64_t tx_packets = 0;
+    std::uint64_t tx_bytes = 0;
+    std::uint64_t tx_dropped = 0;
+    for (std::size_t i = 0; i < queues_->queue_count(); ++i) {
+        const TunQueueCounters c = queues_->counters(i);
+        tx_packets += c.tx_packets;
+        tx_bytes += c.tx_bytes;
+        tx_dropped += c.tx_dropped;
+        queues.push_back(json::Object{{"rx_packets", c.rx_packets},
+                                      {"tx_packets", c.tx_packets},
+                                      {"tx_dropped", c.tx_dropped},
+                                      {"tx_ring_full", c.tx_ring_full}});
+    }
+    out["tun_tx_packets"] = stats_.tun_tx_packets + tx_packets;
+    out["tun_tx_bytes"] = stats_.tun_tx_bytes + tx_bytes;
+    out["drops"]["tun_write"] =
+        stats_.drops[static_cast<std::size_t>(GatewayDrop::tun_write)] + tx_dropped;
+    out["tun_queues"] = std::move(queues);
 }
 
 json::Array Gateway::macs_json() const {

@@ -776,5 +776,24 @@ TEST(ConfigFile, LoadReadsAFileAndNamesItInErrors) {
                 ElementsAre(StartsWith(path.string() + ":3: node.bogus: unknown key")));
 }
 
+TEST(ConfigFile, QueuesDefaultToOneAndTakeAutoOrACount) {
+    const auto defaults = parse(with_gateway("address = 10.10.1.1/24\n"));
+    ASSERT_TRUE(defaults.ok()) << ::testing::PrintToString(defaults.errors);
+    EXPECT_EQ(defaults.config->gateway.queues, 1U);
+    for (const auto& [line, queues] : std::vector<std::pair<std::string, std::uint32_t>>{
+             {"queues = auto", 0}, {"queues = 1", 1}, {"queues = 2", 2}, {"queues = 64", 64}}) {
+        const auto outcome = parse(with_gateway("address = 10.10.1.1/24\n" + line + "\n"));
+        ASSERT_TRUE(outcome.ok()) << line << ::testing::PrintToString(outcome.errors);
+        EXPECT_EQ(outcome.config->gateway.queues, queues) << line;
+    }
+    for (const std::string bad : {"0", "65", "-1", "two", "2k"}) {
+        const auto outcome = parse(with_gateway("address = 10.10.1.1/24\nqueues = " + bad + "\n"));
+        ASSERT_EQ(outcome.errors.size(), 1U) << bad;
+        EXPECT_THAT(outcome.errors[0],
+                    HasSubstr("gateway.queues: invalid value '" + bad +
+                              "': expected auto or a number from 1 to 64"));
+    }
+}
+
 }  // namespace
 }  // namespace ogw::gw

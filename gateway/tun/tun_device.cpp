@@ -58,6 +58,29 @@ Error create_error(int err, std::string_view kind, const std::string& name) {
     }
 }
 
+// One fd on the device `request` names, with the request's flags, and the offloads.
+Result<UniqueFd> open_queue(ifreq& request, const TunOptions& options, std::string_view kind,
+                            const std::string& name) {
+    UniqueFd fd(::open(tun_path, O_RDWR | O_CLOEXEC | O_NONBLOCK));
+    if (!fd) {
+        return unexpected(open_error(errno, kind, name));
+    }
+    if (::ioctl(fd.get(), TUNSETIFF, &request) != 0) {
+        const int err = errno;
+        if (err == EINVAL && options.queues > 1 && ::if_nametoindex(name.c_str()) != 0) {
+            return unexpected(Error::from_errno(
+                err, "device " + name + " exists and is not a multi-queue " + std::string(kind) +
+                         " device (IFF_MULTI_QUEUE); [gateway] queues = 1 attaches to it"));
+        }
+        return unexpected(create_error(err, kind, name));
+    }
+    if (options.offload_flags != 0 &&
+        ::ioctl(fd.get(), TUNSETOFFLOAD, static_cast<unsigned long>(options.offload_flags)) != 0) {
+        return unexpected(Error::last("TUNSETOFFLOAD on " + device_text(kind, name)));
+    }
+    return fd;
+}
+
 }  // namespace
 
 std::string_view tun_mode_name(TunMode mode) {
@@ -72,44 +95,67 @@ Result<std::unique_ptr<TunDevice>> TunDevice::open(const std::string& name, Mode
                                 "invalid " + std::string(kind) + " device name '" + name +
                                     "': 1 to " + std::to_string(IFNAMSIZ - 1) + " characters"});
     }
-    if (options.multi_queue || (options.offload_flags != 0 && !options.vnet_hdr) ||
+    if ((options.offload_flags != 0 && !options.vnet_hdr) ||
         (options.vnet_hdr && mode != Mode::tun)) {
-        return unexpected(
-            Error{std::make_error_code(std::errc::not_supported),
-                  "creating " + device_text(kind, name) +
-                      ": IFF_MULTI_QUEUE is not implemented; offloads need IFF_VNET_HDR and TUN"});
+        return unexpected(Error{std::make_error_code(std::errc::not_supported),
+                                "creating " + device_text(kind, name) +
+                                    ": offloads need IFF_VNET_HDR and TUN"});
+    }
+    if (options.queues == 0 || options.queues > max_tun_queues) {
+        return unexpected(Error{make_error_code(errc::bad_value),
+                                "creating " + device_text(kind, name) + " with " +
+                                    std::to_string(options.queues) + " queues: 1 to " +
+                                    std::to_string(max_tun_queues)});
     }
 
-    UniqueFd fd(::open(tun_path, O_RDWR | O_CLOEXEC | O_NONBLOCK));
-    if (!fd) {
-        return unexpected(open_error(errno, kind, name));
-    }
+    const bool multi = options.queues > 1;
+    const int type = mode == Mode::tun ? IFF_TUN : IFF_TAP;
     ifreq request{};
     std::memcpy(request.ifr_name, name.data(), name.size());
-    const int type = mode == Mode::tun ? IFF_TUN : IFF_TAP;
-    request.ifr_flags =
-        static_cast<short>(type | IFF_NO_PI | (options.vnet_hdr ? IFF_VNET_HDR : 0));
-    if (::ioctl(fd.get(), TUNSETIFF, &request) != 0) {
-        return unexpected(create_error(errno, kind, name));
+    request.ifr_flags = static_cast<short>(type | IFF_NO_PI |
+                                           (options.vnet_hdr ? IFF_VNET_HDR : 0) |
+                                           (multi ? IFF_MULTI_QUEUE : 0));
+    auto fd = open_queue(request, options, kind, name);
+    if (!fd) {
+        return unexpected(fd.error());
     }
     std::string actual(request.ifr_name, ::strnlen(request.ifr_name, IFNAMSIZ));
-    if (options.offload_flags != 0 &&
-        ::ioctl(fd.get(), TUNSETOFFLOAD, static_cast<unsigned long>(options.offload_flags)) != 0) {
-        return unexpected(Error::last("TUNSETOFFLOAD on " + device_text(kind, actual)));
+    std::vector<UniqueFd> more_queues;
+    for (std::size_t i = 1; i < options.queues; ++i) {
+        // The name the kernel chose, so that a %d template attaches to the same device.
+        std::memcpy(request.ifr_name, actual.data(), actual.size());
+        auto queue = open_queue(request, options, kind, actual);
+        if (!queue) {
+            return unexpected(Error{queue.error().code,
+                                    "attaching queue " + std::to_string(i) + " of " +
+                                        std::to_string(options.queues) + ": " +
+                                        queue.error().message()});
+        }
+        more_queues.push_back(std::move(*queue));
     }
 
     // The flags the device has, which include IFF_PERSIST when we attached to a persistent one.
     unsigned int flags = 0;
-    if (::ioctl(fd.get(), TUNGETIFF, &request) == 0) {
+    if (::ioctl(fd->get(), TUNGETIFF, &request) == 0) {
         flags = static_cast<unsigned short>(request.ifr_flags);
     }
     const unsigned index = ::if_nametoindex(actual.c_str());
     if (index == 0) {
         return unexpected(Error::last("look up the index of " + device_text(kind, actual)));
     }
-    return std::unique_ptr<TunDevice>(new TunDevice(std::move(fd), std::move(actual),
-                                                    static_cast<int>(index), mode,
-                                                    (flags & IFF_PERSIST) != 0));
+    auto device = std::unique_ptr<TunDevice>(new TunDevice(std::move(*fd), std::move(actual),
+                                                           static_cast<int>(index), mode,
+                                                           (flags & IFF_PERSIST) != 0));
+    device->more_queues_ = std::move(more_queues);
+    return device;
+}
+
+std::vector<int> TunDevice::queue_fds() const {
+    std::vector<int> fds{fd_.get()};
+    for (const auto& q : more_queues_) {
+        fds.push_back(q.get());
+    }
+    return fds;
 }
 
 Result<std::size_t> TunDevice::read_batch(std::span<const std::span<std::byte>> bufs,

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace ogw::gw {
 
@@ -25,14 +26,17 @@ enum class TunMode { tun, tap };
 //                  (packet/tun_offload.hpp), which is what lets the kernel hand over GSO
 //                  super-packets and skip checksums. TUN mode only.
 //   offload_flags  TUNSETOFFLOAD TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 ...; needs vnet_hdr.
-//   multi_queue    IFF_MULTI_QUEUE: one fd per queue (opened again with the same name), for
-//                  one event loop per thread. Not implemented: open() refuses it with "not
-//                  supported".
+//   queues         above 1: IFF_MULTI_QUEUE, one fd per queue (the device opened again by
+//                  name); the kernel steers each flow of the host's packets to one queue, and
+//                  any queue may write. See TunQueueWorkers (tun_queue_workers.hpp).
 struct TunOptions {
     bool vnet_hdr = false;
     std::uint32_t offload_flags = 0;
-    bool multi_queue = false;
+    std::size_t queues = 1;
 };
+
+// The most queues a device may have (the kernel's MAX_TAP_QUEUES).
+inline constexpr std::size_t max_tun_queues = 256;
 
 std::string_view tun_mode_name(TunMode mode);  // "TUN", "TAP"
 
@@ -53,7 +57,9 @@ public:
 
     const std::string& name() const { return name_; }
     int ifindex() const { return ifindex_; }
-    int fd() const { return fd_.get(); }
+    int fd() const { return fd_.get(); }  // queue 0
+    // Every queue's fd, queue 0 first (one entry without multi-queue).
+    std::vector<int> queue_fds() const;
     Mode mode() const { return mode_; }
     // An existing persistent device was attached to: its addresses and routes outlive us.
     bool persistent() const { return persistent_; }
@@ -80,6 +86,7 @@ private:
           persistent_(persistent) {}
 
     UniqueFd fd_;
+    std::vector<UniqueFd> more_queues_;  // queues 1..N-1
     std::string name_;
     int ifindex_ = 0;
     Mode mode_ = Mode::tun;

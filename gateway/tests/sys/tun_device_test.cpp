@@ -89,11 +89,15 @@ TEST_F(TunDeviceSys, BadNamesAndUnimplementedOptionsAreRefused) {
     ASSERT_FALSE(slash);
     EXPECT_THAT(slash.error().message(), HasSubstr("invalid TUN device name 'ogw/0'"));
 
-    TunOptions queues;
-    queues.multi_queue = true;
-    const auto multi = TunDevice::open("ogwt0", TunMode::tun, queues);
-    ASSERT_FALSE(multi);
-    EXPECT_EQ(multi.error().code, std::errc::not_supported);
+    for (const std::size_t count : {std::size_t{0}, max_tun_queues + 1}) {
+        TunOptions queues;
+        queues.queues = count;
+        const auto multi = TunDevice::open("ogwt0", TunMode::tun, queues);
+        ASSERT_FALSE(multi);
+        EXPECT_EQ(multi.error().code, errc::bad_value);
+        EXPECT_THAT(multi.error().message(),
+                    HasSubstr("with " + std::to_string(count) + " queues: 1 to 256"));
+    }
     TunOptions offload_without_header;
     offload_without_header.offload_flags = TUN_F_CSUM;
     EXPECT_FALSE(TunDevice::open("ogwt0", TunMode::tun, offload_without_header));
