@@ -25,8 +25,9 @@
 #   BENCH_DEADPEER_ROUNDS [3]   dead-peer detection rounds
 #   BENCH_FULL [0]              1: also the 60 s loaded run without false detection
 #   BENCH_LOADED_SECONDS [60]   its duration
-#   BENCH_TUNNELS               subset of: veth ogw ogw-encrypted wireguard-go
-#                               openvpn-aes256gcm openvpn-none trivial (default: all)
+#   BENCH_TUNNELS               subset of: veth ogw ogw-encrypted ogw-mq ogw-encrypted-mq
+#                               wireguard-go openvpn-aes256gcm openvpn-none trivial (default:
+#                               all; the -mq ones run ogw with [gateway] queues = auto)
 #   BENCH_SKIP_INSTALL, BENCH_SKIP_BUILD [0]   1: skip step 1 or 2
 #   BENCH_RESULTS [bench/results]  where the report goes
 #   BENCH_KEEP_TMP [0]          1: keep the work directory (logs, raw figures)
@@ -49,7 +50,7 @@ done
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 BENCH_DEADPEER_ROUNDS=${BENCH_DEADPEER_ROUNDS:-3}
 BENCH_FULL=${BENCH_FULL:-0}
-BENCH_TUNNELS=${BENCH_TUNNELS:-veth ogw ogw-encrypted wireguard-go openvpn-aes256gcm openvpn-none trivial}
+BENCH_TUNNELS=${BENCH_TUNNELS:-veth ogw ogw-encrypted ogw-mq ogw-encrypted-mq wireguard-go openvpn-aes256gcm openvpn-none trivial}
 BENCH_RESULTS=${BENCH_RESULTS:-$BENCH_DIR/results}
 DAEMON_MAX_S=${DAEMON_MAX_S:-900}   # no tunnel process outlives this, whatever happens
 
@@ -111,13 +112,15 @@ tunnel_up() {
         openvpn-none) tunnel_openvpn_up none ;;
         trivial) tunnel_trivial_up ;;
         ogw-encrypted) tunnel_ogw_encrypted_up ;;
+        ogw-mq) tunnel_ogw_up "queues = auto" ;;
+        ogw-encrypted-mq) tunnel_ogw_encrypted_up "queues = auto" ;;
         *) TUN_ERROR="unknown tunnel '$1'"; return 1 ;;
     esac
 }
 tunnel_down() {
     case $1 in
         veth) tunnel_veth_down ;;
-        ogw | ogw-encrypted) tunnel_ogw_down ;;
+        ogw*) tunnel_ogw_down ;;
         wireguard-go) tunnel_wireguard_down ;;
         openvpn-*) tunnel_openvpn_down ;;
         trivial) tunnel_trivial_down ;;

@@ -96,7 +96,9 @@ tunnel_ogw_up() {
     TUN_PIDS=("$(bg_pid ogwd-a)" "$(bg_pid ogwd-b)")
     local crypto="no encryption"
     [[ ${OGW_ENCRYPTED:-0} != 1 ]] || crypto="encryption = required (X25519 handshake, ChaCha20-Poly1305)"
-    TUN_DESC="$("$OGWD" --version 2>/dev/null | head -n1), Release; TUN gateway, flow-mapping = session, UDP shim, $crypto; MTU $(in_a cat /sys/class/net/ogw0/mtu)"
+    local queues="one queue"
+    [[ " $* " != *" queues = auto "* ]] || queues="queues = auto ($(nproc) queues, a worker each)"
+    TUN_DESC="$("$OGWD" --version 2>/dev/null | head -n1), Release; TUN gateway, flow-mapping = session, UDP shim, $crypto, $queues; MTU $(in_a cat /sys/class/net/ogw0/mtu)"
 }
 
 tunnel_ogw_encrypted_up() { OGW_ENCRYPTED=1 tunnel_ogw_up "$@"; }

@@ -173,9 +173,10 @@ void GatewayHost::reload(const GatewayConfig& config) {
         return;
     }
     if (config.mode != config_.mode || config.dev != config_.dev ||
-        config.addresses != config_.addresses || config.mtu != config_.mtu) {
-        OGW_LOG(warn, "gateway") << "reload: changes to mode, dev, address and mtu take effect "
-                                    "at the next restart";
+        config.addresses != config_.addresses || config.mtu != config_.mtu ||
+        config.queues != config_.queues) {
+        OGW_LOG(warn, "gateway") << "reload: changes to mode, dev, address, mtu and queues take "
+                                    "effect at the next restart";
     }
     if (config.mac_ageing_ms != config_.mac_ageing_ms || config.max_macs != config_.max_macs ||
         config.flood_rate != config_.flood_rate || config.flood_burst != config_.flood_burst) {

@@ -13,6 +13,8 @@ set -euo pipefail
 source "$(dirname "$0")/../lib/netns.sh"
 # shellcheck source-path=SCRIPTDIR source=../lib/gateway.sh
 source "$(dirname "$0")/../lib/gateway.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib/schema.sh
+source "$(dirname "$0")/../lib/schema.sh"
 
 require_root
 require_cmd ping iperf3 curl sha256sum
@@ -69,6 +71,11 @@ json_get "[$before, $after]" 'all(a > b for b, a in zip(d[0], d[1]))' | grep -qx
     fail "ga's queues did not all read: rx_packets before $before, after $after"
 ok "both of ga's queues read packets (rx_packets $before -> $after)"
 expect_eq 0 "$(gw_stat gb 'st["drops"]["tun_write"]')" "tun_write drops on gb"
+if schema_available; then
+    check ga ogw-stats stats
+    rejects ogw-stats "a queue without its counters" "$(json_get "$(ogw_json ga stats)" \
+        '{"schema": 1, "stats": dict(d["stats"], tun_queues=[{"rx_packets": 1}])}')"
+fi
 
 # SIGTERM: the workers stop, the device goes.
 stop_ogwd ga

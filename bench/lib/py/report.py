@@ -10,12 +10,14 @@ import statistics
 import sys
 from collections import OrderedDict
 
-ORDER = ["veth", "ogw", "ogw-encrypted", "wireguard-go", "openvpn-aes256gcm", "openvpn-none",
-         "trivial"]
+ORDER = ["veth", "ogw", "ogw-encrypted", "ogw-mq", "ogw-encrypted-mq", "wireguard-go",
+         "openvpn-aes256gcm", "openvpn-none", "trivial"]
 LABEL = {
     "veth": "bare veth (no tunnel)",
     "ogw": "ogw (unencrypted)",
     "ogw-encrypted": "ogw (encrypted)",
+    "ogw-mq": "ogw (unencrypted, queues = auto)",
+    "ogw-encrypted-mq": "ogw (encrypted, queues = auto)",
     "wireguard-go": "wireguard-go",
     "openvpn-aes256gcm": "OpenVPN AES-256-GCM",
     "openvpn-none": "OpenVPN, no crypto",
