@@ -124,6 +124,23 @@ TEST(TunQueueFor, PortsSpreadTheConnectionsOfOneHostPair) {
     EXPECT_EQ(used.size(), 1U);
 }
 
+// Connections whose ports differ only above the bytes' lowest bits still spread about evenly
+// (FNV-1a alone would put all of them on one queue: its low bits depend only on the bytes'
+// low bits).
+TEST(TunQueueFor, PortsSpreadEvenlyWhateverBitsDiffer) {
+    auto tcp = ipv4_packet(2, 2);
+    tcp[9] = std::byte{6};
+    std::array<int, 4> per_queue{};
+    for (unsigned k = 0; k < 63; ++k) {
+        tcp[20] = std::byte(0x80 + 4 * (k % 8));
+        tcp[21] = std::byte(4 * (k / 8));
+        per_queue[tun_queue_for(tcp, false, 4)]++;
+    }
+    for (const int n : per_queue) {
+        EXPECT_GE(n, 6);
+    }
+}
+
 TEST(TunQueueFor, Ipv6AndFramesUseTheirAddresses) {
     std::vector<std::byte> v6(40);
     v6[0] = std::byte{0x60};

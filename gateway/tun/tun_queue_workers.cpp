@@ -70,7 +70,14 @@ std::size_t tun_queue_for(std::span<const std::byte> packet, bool frames, std::s
     } else {
         return 0;
     }
-    return h % queues;
+    // FNV-1a's low bits are weak (the lowest is the parity of the bytes' lowest bits): mix
+    // (MurmurHash3's finaliser), then scale the whole word to the queue count.
+    h ^= h >> 16;
+    h *= 0x85ebca6bU;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35U;
+    h ^= h >> 16;
+    return static_cast<std::size_t>((std::uint64_t{h} * queues) >> 32);
 }
 
 Result<std::unique_ptr<TunQueueWorkers>> TunQueueWorkers::create(std::span<const int> queue_fds,

@@ -70,6 +70,7 @@ after=$(gw_stat ga '[q["rx_packets"] for q in st["tun_queues"]]')
 json_get "[$before, $after]" 'all(a > b for b, a in zip(d[0], d[1]))' | grep -qx true ||
     fail "ga's queues did not all read: rx_packets before $before, after $after"
 ok "both of ga's queues read packets (rx_packets $before -> $after)"
+log "gb tun_queues: $(gw_stat gb 'st["tun_queues"]')"
 expect_eq 0 "$(gw_stat gb 'st["drops"]["tun_write"]')" "tun_write drops on gb"
 if schema_available; then
     check ga ogw-stats stats
