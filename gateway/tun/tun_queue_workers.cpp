@@ -18,6 +18,8 @@ namespace {
 // Packets a worker reads before it tells the loop: the loop starts on the first ones while
 // the worker reads on.
 constexpr std::size_t read_batch = 32;
+// Packets the loop queues for writing before it wakes the worker, even in mid-iteration.
+constexpr std::size_t write_batch = 16;
 
 Result<UniqueFd> make_eventfd(const char* what) {
     UniqueFd fd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
@@ -94,6 +96,11 @@ Result<std::unique_ptr<TunQueueWorkers>> TunQueueWorkers::create(std::span<const
             return unexpected(wake.error());
         }
         q->wake_fd = std::move(*wake);
+        auto room = make_eventfd("a TUN queue's writer");
+        if (!room) {
+            return unexpected(room.error());
+        }
+        q->room_fd = std::move(*room);
         workers->queues_.push_back(std::move(q));
     }
     return workers;
@@ -139,6 +146,27 @@ void TunQueueWorkers::stop() {
 std::span<std::byte> TunQueueWorkers::write_slot(std::size_t queue) {
     Queue& q = *queues_[queue];
     const std::span<std::byte> slot = q.tx.free_slot();
+    return slot.empty() ? wait_for_room(q) : slot;
+}
+
+std::span<std::byte> TunQueueWorkers::wait_for_room(Queue& q) {
+    q.unkicked = 0;
+    wake(q);
+    const auto deadline = std::chrono::steady_clock::now() + max_write_wait;
+    std::span<std::byte> slot;
+    for (;;) {
+        q.writer_waiting.store(true);
+        slot = q.tx.free_slot();
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (!slot.empty() || !running() || left.count() <= 0) {
+            break;
+        }
+        pollfd room{q.room_fd.get(), POLLIN, 0};
+        (void)::poll(&room, 1, static_cast<int>(left.count()));
+        drain_eventfd(q.room_fd.get());
+    }
+    q.writer_waiting.store(false);
     if (slot.empty()) {
         q.tx_ring_full++;
     }
@@ -148,13 +176,16 @@ std::span<std::byte> TunQueueWorkers::write_slot(std::size_t queue) {
 void TunQueueWorkers::commit_write(std::size_t queue, std::size_t len, PacketMeta meta) {
     Queue& q = *queues_[queue];
     q.tx.publish(len, meta);
-    q.tx_pending = true;
+    if (++q.unkicked >= write_batch) {
+        q.unkicked = 0;
+        wake(q);
+    }
 }
 
 void TunQueueWorkers::kick_writers() {
     for (auto& q : queues_) {
-        if (q->tx_pending) {
-            q->tx_pending = false;
+        if (q->unkicked != 0) {
+            q->unkicked = 0;
             wake(*q);
         }
     }
@@ -252,6 +283,9 @@ void TunQueueWorkers::write_pending(Queue& q) {
             bytes += p.meta.bytes;
         }
         q.tx.pop();
+        if (q.writer_waiting.load() && q.writer_waiting.exchange(false)) {
+            signal(q.room_fd.get());
+        }
     }
     q.tx_packets.fetch_add(packets, std::memory_order_relaxed);
     q.tx_bytes.fetch_add(bytes, std::memory_order_relaxed);

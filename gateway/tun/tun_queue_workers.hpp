@@ -15,6 +15,7 @@
 #include <flowlib/sys/unique_fd.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -91,8 +92,11 @@ public:
         return more;
     }
 
-    // The transmit slot for the next packet to `queue` (empty when the ring is full: the
-    // packet is dropped and counted), then commit_write() the bytes written into it.
+    // The transmit slot for the next packet to `queue`, then commit_write() the bytes written
+    // into it. A full ring makes the loop wait for the worker (as a direct write would have
+    // taken its time), at most max_write_wait; then the slot is empty: the packet is dropped
+    // and counted.
+    static constexpr auto max_write_wait = std::chrono::milliseconds(100);
     std::span<std::byte> write_slot(std::size_t queue);
     void commit_write(std::size_t queue, std::size_t len, PacketMeta meta);
     // Wakes the workers that were given packets since the last call: once per loop iteration.
@@ -106,12 +110,14 @@ private:
                                           tx(o.tx_slots, o.slot_size) {}
         int fd;
         UniqueFd wake_fd;  // eventfd: the loop wakes the worker (packets to write, room to read)
+        UniqueFd room_fd;  // eventfd: the worker tells a waiting loop that a slot is free
         PacketRing rx;     // worker -> loop
         PacketRing tx;     // loop -> worker
         std::atomic<bool> ready_signalled{false};  // the worker told the loop (ready_fd)
         std::atomic<bool> wake_signalled{false};   // the loop told the worker (wake_fd)
         std::atomic<bool> reader_stalled{false};   // the receive ring was full
-        bool tx_pending = false;                   // loop side: written since the last kick
+        std::atomic<bool> writer_waiting{false};   // the transmit ring was full
+        std::size_t unkicked = 0;                  // loop side: written since the last kick
         std::atomic<std::uint64_t> rx_packets{0};
         std::atomic<std::uint64_t> tx_packets{0};
         std::atomic<std::uint64_t> tx_bytes{0};
@@ -123,6 +129,7 @@ private:
     void begin_drain();
     void resume_reader(Queue& q);
     void wake(Queue& q);
+    std::span<std::byte> wait_for_room(Queue& q);
     static void signal(int eventfd);
     void run(Queue& q);
     void write_pending(Queue& q);
