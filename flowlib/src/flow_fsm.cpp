@@ -6,7 +6,7 @@
 namespace ogw::flow {
 
 FlowFsm::FlowFsm(const qosspec_t& qos, const FsmConfig& config)
-    : config_(config), qos_(qos), timeout_(from_ms(qos.timeout)), rto_(config.rto_initial) {}
+    : config_(&config), qos_(qos), timeout_(from_ms(qos.timeout)), rto_(config.rto_initial) {}
 
 void FlowFsm::enter(FlowState s, FsmActions& out) {
     if (s == state_) {
@@ -30,17 +30,17 @@ void FlowFsm::start_liveness(Instant now) {
 void FlowFsm::arm_retransmit(Instant now) {
     // Exponential backoff from the current RTO estimate.
     Duration wait = rto_;
-    for (int i = 1; i < sends_ && wait < config_.rto_max; ++i) {
+    for (int i = 1; i < sends_ && wait < config_->rto_max; ++i) {
         wait *= 2;
     }
-    rtx_at_ = now + std::min(wait, config_.rto_max);
+    rtx_at_ = now + std::min(wait, config_->rto_max);
 }
 
 void FlowFsm::send_dealloc(Instant now, DeallocReason reason, FsmActions& out) {
     dealloc_reason_ = reason;
     out.add(FsmActions::send_dealloc);
     out.dealloc_reason = reason;
-    out.dealloc_copies = sends_ == 0 ? config_.first_dealloc_copies : 1;
+    out.dealloc_copies = sends_ == 0 ? config_->first_dealloc_copies : 1;
     ++sends_;
     arm_retransmit(now);
 }
@@ -276,7 +276,7 @@ FsmActions FlowFsm::on_timer(Instant now) {
         break;
     case FlowState::dealloc_pending:
         if (now >= rtx_at_) {
-            if (sends_ >= config_.max_dealloc_sends) {
+            if (sends_ >= config_->max_dealloc_sends) {
                 close(out);  // the peer will find out through its own timeout
             } else {
                 send_dealloc(now, dealloc_reason_, out);
@@ -316,7 +316,7 @@ void FlowFsm::on_rtt_sample(Duration rtt) {
         rttvar_ = (3 * rttvar_ + err) / 4;
         srtt_ = (7 * srtt_ + rtt) / 8;
     }
-    rto_ = std::clamp(srtt_ + 4 * rttvar_, config_.rto_min, config_.rto_max);
+    rto_ = std::clamp(srtt_ + 4 * rttvar_, config_->rto_min, config_->rto_max);
 }
 
 std::optional<Duration> FlowFsm::srtt() const {

@@ -26,6 +26,8 @@ struct FsmConfig {
     int first_dealloc_copies = 2;  // copies of the first FLOW_DEALLOC
 };
 
+inline constexpr FsmConfig default_fsm_config{};
+
 class FsmActions {
 public:
     enum Bit : std::uint16_t {
@@ -55,7 +57,9 @@ private:
 
 class FlowFsm {
 public:
-    FlowFsm(const qosspec_t& qos, const FsmConfig& config = {});
+    // `config` is shared (an engine's one for all its flows): it must outlive the FSM.
+    FlowFsm(const qosspec_t& qos, const FsmConfig& config = default_fsm_config);
+    FlowFsm(const qosspec_t& qos, FsmConfig&& config) = delete;
 
     // --- allocation, requester side
     FsmActions begin_alloc(Instant now, Duration alloc_timeout);
@@ -105,24 +109,25 @@ private:
     bool liveness_on() const { return timeout_.count() > 0; }
     std::optional<Instant> liveness_deadline() const;
 
-    FsmConfig config_;
+    // Ordered for packing: one per flow.
+    const FsmConfig* config_;
     qosspec_t qos_;
     Duration timeout_;
-    FlowState state_ = FlowState::closed;
-    FlowState previous_ = FlowState::closed;
     Instant last_rx_{};
     Instant last_tx_{};
     Instant rtx_at_{};          // next FLOW_REQ/FLOW_DEALLOC retransmission
     Instant alloc_deadline_{};  // alloc_pending gives up here
     Instant req_sent_at_{};     // for the RTT sample of an unretransmitted request
     Instant last_refusal_{};    // rate limit of deallocs answering a timed-out peer
-    int sends_ = 0;             // transmissions of the current FLOW_REQ/FLOW_DEALLOC
-    int alloc_result_ = 0;
-    DeallocReason dealloc_reason_ = DeallocReason::closed;
-    bool has_rtt_ = false;
     Duration srtt_{0};
     Duration rttvar_{0};
     Duration rto_;
+    int sends_ = 0;             // transmissions of the current FLOW_REQ/FLOW_DEALLOC
+    int alloc_result_ = 0;
+    FlowState state_ = FlowState::closed;
+    FlowState previous_ = FlowState::closed;
+    DeallocReason dealloc_reason_ = DeallocReason::closed;
+    bool has_rtt_ = false;
 };
 
 }  // namespace ogw::flow
