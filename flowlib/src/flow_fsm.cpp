@@ -1,12 +1,23 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include <flowlib/flow_fsm.hpp>
+#include <flowlib/qos.hpp>
 
 #include <algorithm>
 
 namespace ogw::flow {
 
 FlowFsm::FlowFsm(const qosspec_t& qos, const FsmConfig& config)
-    : config_(&config), qos_(qos), timeout_(from_ms(qos.timeout)), rto_(config.rto_initial) {}
+    : config_(&config), timeout_ms_(qos.timeout), rto_(config.rto_initial) {
+    if (const auto cube = cube_index(qos)) {
+        cube_ = *cube;
+    } else {
+        custom_qos_ = std::make_unique<const qosspec_t>(qos);
+    }
+}
+
+qosspec_t FlowFsm::qos() const {
+    return custom_qos_ ? *custom_qos_ : cube_at(cube_, timeout_ms_);
+}
 
 void FlowFsm::enter(FlowState s, FsmActions& out) {
     if (s == state_) {
@@ -240,11 +251,11 @@ std::optional<Instant> FlowFsm::liveness_deadline() const {
     if (!liveness_on()) {
         return std::nullopt;
     }
-    const Instant dead_at = last_rx_ + timeout_;
+    const Instant dead_at = last_rx_ + timeout();
     if (state_ == FlowState::down) {
         return dead_at;  // no keepalives while the link is down
     }
-    return std::min(dead_at, last_tx_ + timeout_ / 4);
+    return std::min(dead_at, last_tx_ + timeout() / 4);
 }
 
 std::optional<Instant> FlowFsm::next_deadline() const {
@@ -288,9 +299,9 @@ FsmActions FlowFsm::on_timer(Instant now) {
         if (!liveness_on()) {
             break;
         }
-        if (now - last_rx_ >= timeout_) {
+        if (now - last_rx_ >= timeout()) {
             enter(FlowState::peer_timed_out, out);
-        } else if (state_ == FlowState::allocated && now - last_tx_ >= timeout_ / 4) {
+        } else if (state_ == FlowState::allocated && now - last_tx_ >= timeout() / 4) {
             out.add(FsmActions::send_keepalive);
             last_tx_ = now;
         }

@@ -14,6 +14,7 @@
 #include <ogw/qos.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 namespace ogw::flow {
@@ -91,8 +92,8 @@ public:
 
     FlowState state() const { return state_; }
     FlowState previous_state() const { return previous_; }
-    const qosspec_t& qos() const { return qos_; }
-    Duration timeout() const { return timeout_; }
+    qosspec_t qos() const;
+    Duration timeout() const { return from_ms(timeout_ms_); }
     // 0 once allocated; the negative errno of a failed allocation.
     int alloc_result() const { return alloc_result_; }
     Instant last_received() const { return last_rx_; }
@@ -106,13 +107,14 @@ private:
     void start_liveness(Instant now);
     void arm_retransmit(Instant now);
     void send_dealloc(Instant now, DeallocReason reason, FsmActions& out);
-    bool liveness_on() const { return timeout_.count() > 0; }
+    bool liveness_on() const { return timeout_ms_ > 0; }
     std::optional<Instant> liveness_deadline() const;
 
     // Ordered for packing: one per flow.
     const FsmConfig* config_;
-    qosspec_t qos_;
-    Duration timeout_;
+    // The QoS as its cube and timeout: a spec that matches no cube is kept whole.
+    std::uint64_t timeout_ms_;
+    std::unique_ptr<const qosspec_t> custom_qos_;
     Instant last_rx_{};
     Instant last_tx_{};
     Instant rtx_at_{};          // next FLOW_REQ/FLOW_DEALLOC retransmission
@@ -128,6 +130,7 @@ private:
     FlowState previous_ = FlowState::closed;
     DeallocReason dealloc_reason_ = DeallocReason::closed;
     bool has_rtt_ = false;
+    std::uint8_t cube_ = 0;  // without custom_qos_
 };
 
 }  // namespace ogw::flow
