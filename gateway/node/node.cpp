@@ -182,8 +182,8 @@ int Node::on_flow_request(ipcp::Ipcp& ipcp, ipcp::Eid eid, const ipcp::NameHash&
     NodeFlow& flow = new_flow(&ipcp);
     flow.eid = eid;
     flow.local_name = it->second.name;
-    if (const auto* rec = ipcp.engine().find(eid)) {
-        flow.remote_name = rec->remote_name;
+    if (const auto* rec = ipcp.engine().find(eid); rec != nullptr && rec->request) {
+        flow.remote_name = rec->request->remote_name;
     }
     flow.note_state(now(), FlowState::accept_pending);
     ipcp.engine().set_tag(eid, flow.id);
