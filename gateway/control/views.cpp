@@ -52,7 +52,8 @@ json::Value flow_view(const NodeFlow& flow, Instant now, bool with_timeline) {
                        : json::Value(nullptr);
     if (with_timeline) {
         json::Array timeline;
-        for (const auto& [at, state] : flow.timeline) {
+        for (std::size_t i = 0; i < flow.timeline.size(); ++i) {
+            const auto [at, state] = flow.timeline[i];
             timeline.push_back(json::Object{{"ago_ms", ms_since(at, now)},
                                             {"state", std::string(flow::to_string(state))}});
         }

@@ -3,6 +3,8 @@
 // owns it, and its history.
 #pragma once
 
+#include "node/state_timeline.hpp"
+
 #include <flowlib/clock.hpp>
 #include <flowlib/flow_state.hpp>
 #include <ipcp/ipcp.hpp>
@@ -13,7 +15,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace ogw::gw {
@@ -39,24 +40,12 @@ struct NodeFlow {
     pid_t owner_pid = 0;
     std::optional<std::uint64_t> session_id;
     qosspec_t requested_qos{};  // allocated here: what the owner asked for
-    // The states the flow went through, for `ogw flow show`: the first and the latest ones, at
-    // most max_timeline (a link that keeps flapping must not grow it without end).
-    std::vector<std::pair<Instant, flow::FlowState>> timeline;
-    static constexpr std::size_t max_timeline = 16;
+    StateTimeline timeline;
+    static constexpr std::size_t max_timeline = StateTimeline::max_entries;
     std::vector<std::byte> deferred_first;  // a first SDU too big to ride on the request
     bool closed = false;
 
-    // Appends `state` to the timeline unless it is the latest already; past max_timeline the
-    // oldest entry after the first goes.
-    void note_state(Instant at, flow::FlowState state) {
-        if (!timeline.empty() && timeline.back().second == state) {
-            return;
-        }
-        if (timeline.size() >= max_timeline) {
-            timeline.erase(timeline.begin() + 1);
-        }
-        timeline.emplace_back(at, state);
-    }
+    void note_state(Instant at, flow::FlowState state) { timeline.note(at, state); }
 
     const ipcp::FlowRecord* record() const {
         return ipcp != nullptr ? ipcp->engine().find(eid) : nullptr;
