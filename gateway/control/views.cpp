@@ -30,7 +30,9 @@ json::Value flow_view(const NodeFlow& flow, Instant now, bool with_timeline) {
     const Instant created = rec != nullptr        ? rec->created
                             : flow.timeline.empty() ? now
                                                     : flow.timeline.front().first;
-    const qosspec_t& qos = rec != nullptr ? rec->fsm.qos() : flow.requested_qos;
+    const qosspec_t qos = rec != nullptr      ? rec->fsm.qos()
+                          : flow.alloc_request ? flow.alloc_request->qos
+                                               : qosspec_t{};
     v["qos"] = json::Object{{"cube", std::string(flow::cube_name(qos))},
                             {"timeout_ms", qos.timeout}};
     v["owner"] = flow.gateway_owned ? json::Value("gateway") : json::Value(flow.owner_pid);

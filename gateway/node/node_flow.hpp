@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -29,20 +30,27 @@ public:
     virtual void on_flow_state(NodeFlow& flow, flow::FlowState from, flow::FlowState to) = 0;
 };
 
+// What a flow allocated here needs until its allocation completes (freed then).
+struct AllocRequest {
+    qosspec_t qos{};  // what the owner asked for
+    // Held while the name is resolved; then it rides on the flow request, or, too big for
+    // that, it is sent as the first data once allocated.
+    std::vector<std::byte> first_sdu;
+};
+
 struct NodeFlow {
     std::uint64_t id = 0;
     ipcp::Ipcp* ipcp = nullptr;
     ipcp::Eid eid = ipcp::no_eid;
+    pid_t owner_pid = 0;
     std::string remote_name;  // allocated here: the destination; accepted: the requesting node
     std::string local_name;   // accepted here: the name that was requested
     FlowOwner* owner = nullptr;
-    bool gateway_owned = false;
-    pid_t owner_pid = 0;
     std::optional<std::uint64_t> session_id;
-    qosspec_t requested_qos{};  // allocated here: what the owner asked for
+    std::unique_ptr<AllocRequest> alloc_request;  // allocated here, until allocated
     StateTimeline timeline;
     static constexpr std::size_t max_timeline = StateTimeline::max_entries;
-    std::vector<std::byte> deferred_first;  // a first SDU too big to ride on the request
+    bool gateway_owned = false;
     bool closed = false;
 
     void note_state(Instant at, flow::FlowState state) { timeline.note(at, state); }
