@@ -604,7 +604,7 @@ void Gateway::from_remote_frame(NodeFlow& flow, std::span<std::byte> frame) {
 }
 
 std::optional<PeerIndex> Gateway::peer_of(const NodeFlow& flow) const {
-    if (const Session* s = sessions_.find_flow(flow.id)) {
+    if (const Session* s = sessions_.find_flow(flow.session_id, flow.id)) {
         return s->peer;
     }
     if (const auto it = unbound_flows_.find(flow.id); it != unbound_flows_.end()) {
@@ -617,7 +617,7 @@ std::optional<PeerIndex> Gateway::peer_of(const NodeFlow& flow) const {
 }
 
 Session* Gateway::inbound_session(NodeFlow& flow, const PacketInfo& info) {
-    Session* s = sessions_.find_flow(flow.id);
+    Session* s = sessions_.find_flow(flow.session_id, flow.id);
     if (s == nullptr) {
         if (const auto it = unbound_flows_.find(flow.id); it != unbound_flows_.end()) {
             const PeerIndex peer = it->second;
@@ -776,7 +776,7 @@ void Gateway::on_flow_state(NodeFlow& flow, flow::FlowState from, flow::FlowStat
         }
     }
     unbound_flows_.erase(flow.id);
-    if (Session* s = sessions_.find_flow(flow.id)) {
+    if (Session* s = sessions_.find_flow(flow.session_id, flow.id)) {
         // The peer gateway ending a TCP session that closed or reset is the end of that
         // close, not a separate cause.
         const bool tcp_over = s->linger_until.has_value() && to == flow::FlowState::peer_deallocated;
