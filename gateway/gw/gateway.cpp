@@ -366,8 +366,7 @@ Session* Gateway::open_session(const PacketInfo& info, std::span<const std::byte
     }
     // The first packet rides on the flow request; a copy stays queued (and is skipped once
     // allocated) so that a failure can be answered with an ICMP error quoting it.
-    s.queue.push_back(first);
-    s.queued_bytes = first.size();
+    s.queue = std::make_unique<OpeningQueue>(OpeningQueue{{first}, first.size()});
     const std::uint64_t flow_id = node_.alloc(
         routes_.peer_name(*peer), qos_, from_ms(config_.alloc_timeout_ms), this, 0,
         [this, id](int error, NodeFlow* flow) { on_session_flow(id, error, flow); }, first);
@@ -401,15 +400,13 @@ void Gateway::on_session_flow(std::uint64_t session_id, int error, NodeFlow* flo
     if (s->state == SessionState::opening) {
         s->state = SessionState::established;
     }
-    // queue[0] went with the flow request.
-    for (std::size_t i = 1; i < s->queue.size(); ++i) {
-        if (node_.send(*flow, s->queue[i]) != 0) {
+    // The first packet went with the flow request.
+    const std::unique_ptr<OpeningQueue> queue = std::move(s->queue);
+    for (std::size_t i = 1; queue && i < queue->packets.size(); ++i) {
+        if (node_.send(*flow, queue->packets[i]) != 0) {
             stats_.drop(GatewayDrop::flow_send);
         }
     }
-    s->queue.clear();
-    s->queue.shrink_to_fit();
-    s->queued_bytes = 0;
 }
 
 void Gateway::send_outbound(Session& s, std::span<std::byte> sdu, std::span<const std::byte> ip) {
@@ -418,7 +415,10 @@ void Gateway::send_outbound(Session& s, std::span<std::byte> sdu, std::span<cons
         return;
     }
     if (s.state == SessionState::opening || s.flow_id == 0) {
-        if (!enqueue(s.queue, s.queued_bytes, sdu)) {
+        if (!s.queue) {
+            s.queue = std::make_unique<OpeningQueue>();
+        }
+        if (!enqueue(s.queue->packets, s.queue->bytes, sdu)) {
             stats_.drop(GatewayDrop::queue_full);
         }
         return;
