@@ -1,12 +1,23 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include <flowlib/flow_fsm.hpp>
+#include <flowlib/qos.hpp>
 
 #include <algorithm>
 
 namespace ogw::flow {
 
 FlowFsm::FlowFsm(const qosspec_t& qos, const FsmConfig& config)
-    : config_(config), qos_(qos), timeout_(from_ms(qos.timeout)), rto_(config.rto_initial) {}
+    : config_(&config), timeout_ms_(qos.timeout), rto_(config.rto_initial) {
+    if (const auto cube = cube_index(qos)) {
+        cube_ = *cube;
+    } else {
+        custom_qos_ = std::make_unique<const qosspec_t>(qos);
+    }
+}
+
+qosspec_t FlowFsm::qos() const {
+    return custom_qos_ ? *custom_qos_ : cube_at(cube_, timeout_ms_);
+}
 
 void FlowFsm::enter(FlowState s, FsmActions& out) {
     if (s == state_) {
@@ -30,17 +41,17 @@ void FlowFsm::start_liveness(Instant now) {
 void FlowFsm::arm_retransmit(Instant now) {
     // Exponential backoff from the current RTO estimate.
     Duration wait = rto_;
-    for (int i = 1; i < sends_ && wait < config_.rto_max; ++i) {
+    for (int i = 1; i < sends_ && wait < config_->rto_max; ++i) {
         wait *= 2;
     }
-    rtx_at_ = now + std::min(wait, config_.rto_max);
+    rtx_at_ = now + std::min(wait, config_->rto_max);
 }
 
 void FlowFsm::send_dealloc(Instant now, DeallocReason reason, FsmActions& out) {
     dealloc_reason_ = reason;
     out.add(FsmActions::send_dealloc);
     out.dealloc_reason = reason;
-    out.dealloc_copies = sends_ == 0 ? config_.first_dealloc_copies : 1;
+    out.dealloc_copies = sends_ == 0 ? config_->first_dealloc_copies : 1;
     ++sends_;
     arm_retransmit(now);
 }
@@ -240,11 +251,11 @@ std::optional<Instant> FlowFsm::liveness_deadline() const {
     if (!liveness_on()) {
         return std::nullopt;
     }
-    const Instant dead_at = last_rx_ + timeout_;
+    const Instant dead_at = last_rx_ + timeout();
     if (state_ == FlowState::down) {
         return dead_at;  // no keepalives while the link is down
     }
-    return std::min(dead_at, last_tx_ + timeout_ / 4);
+    return std::min(dead_at, last_tx_ + timeout() / 4);
 }
 
 std::optional<Instant> FlowFsm::next_deadline() const {
@@ -276,7 +287,7 @@ FsmActions FlowFsm::on_timer(Instant now) {
         break;
     case FlowState::dealloc_pending:
         if (now >= rtx_at_) {
-            if (sends_ >= config_.max_dealloc_sends) {
+            if (sends_ >= config_->max_dealloc_sends) {
                 close(out);  // the peer will find out through its own timeout
             } else {
                 send_dealloc(now, dealloc_reason_, out);
@@ -288,9 +299,9 @@ FsmActions FlowFsm::on_timer(Instant now) {
         if (!liveness_on()) {
             break;
         }
-        if (now - last_rx_ >= timeout_) {
+        if (now - last_rx_ >= timeout()) {
             enter(FlowState::peer_timed_out, out);
-        } else if (state_ == FlowState::allocated && now - last_tx_ >= timeout_ / 4) {
+        } else if (state_ == FlowState::allocated && now - last_tx_ >= timeout() / 4) {
             out.add(FsmActions::send_keepalive);
             last_tx_ = now;
         }
@@ -316,7 +327,7 @@ void FlowFsm::on_rtt_sample(Duration rtt) {
         rttvar_ = (3 * rttvar_ + err) / 4;
         srtt_ = (7 * srtt_ + rtt) / 8;
     }
-    rto_ = std::clamp(srtt_ + 4 * rttvar_, config_.rto_min, config_.rto_max);
+    rto_ = std::clamp(srtt_ + 4 * rttvar_, config_->rto_min, config_->rto_max);
 }
 
 std::optional<Duration> FlowFsm::srtt() const {

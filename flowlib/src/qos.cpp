@@ -38,12 +38,23 @@ std::optional<qosspec_t> cube_by_name(std::string_view name) {
 }
 
 std::string_view cube_name(const qosspec_t& qos) {
-    for (const auto& [cube, spec] : cubes) {
-        if (same_cube(qos, *spec)) {
-            return cube;
+    const auto index = cube_index(qos);
+    return index ? cubes[*index].first : "custom";
+}
+
+std::optional<std::uint8_t> cube_index(const qosspec_t& qos) {
+    for (std::uint8_t i = 0; i < cubes.size(); ++i) {
+        if (same_cube(qos, *cubes[i].second)) {
+            return i;
         }
     }
-    return "custom";
+    return std::nullopt;
+}
+
+qosspec_t cube_at(std::uint8_t index, std::uint64_t timeout_ms) {
+    qosspec_t qos = *cubes.at(index).second;
+    qos.timeout = timeout_ms;
+    return qos;
 }
 
 }  // namespace ogw::flow

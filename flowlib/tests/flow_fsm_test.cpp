@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include <flowlib/flow_fsm.hpp>
+#include <flowlib/qos.hpp>
 
 #include <gtest/gtest.h>
 
@@ -44,6 +45,21 @@ FlowFsm allocated_fsm(Instant t0, const qosspec_t& qos) {
     fsm.begin_alloc(t0, 5s);
     fsm.on_reply(t0, 0);
     return fsm;
+}
+
+TEST(FlowFsm, KeepsTheQosItWasGiven) {
+    qosspec_t voice = qos_voice;
+    voice.timeout = 3000;
+    EXPECT_TRUE(FlowFsm(voice).qos() == voice);
+    EXPECT_EQ(FlowFsm(voice).timeout(), 3s);
+    qosspec_t custom = qos_data;
+    custom.delay = 7;
+    custom.timeout = 0;
+    EXPECT_TRUE(FlowFsm(custom).qos() == custom);
+    qosspec_t beyond = qos_raw;  // more than a Duration holds: the liveness timeout saturates
+    beyond.timeout = UINT64_MAX;
+    EXPECT_EQ(FlowFsm(beyond).qos().timeout, UINT64_MAX);
+    EXPECT_EQ(FlowFsm(beyond).timeout(), from_ms(max_duration_ms));
 }
 
 TEST(FlowFsm, AllocationSendsRequestAndCompletesOnReply) {

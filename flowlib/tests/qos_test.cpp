@@ -40,6 +40,19 @@ TEST(Qos, CubeNameIgnoresTimeout) {
     EXPECT_EQ(cube_name(q), "voice");
 }
 
+TEST(Qos, CubeIndexAndBackKeepTheTimeout) {
+    for (const char* name : {"raw", "best_effort", "video", "voice", "data", "raw_no_errors"}) {
+        qosspec_t q = *cube_by_name(name);
+        q.timeout = 3000;
+        const auto index = cube_index(q);
+        ASSERT_TRUE(index.has_value()) << name;
+        EXPECT_TRUE(cube_at(*index, 3000) == q) << name;
+    }
+    qosspec_t custom = qos_raw;
+    custom.delay = 7;
+    EXPECT_FALSE(cube_index(custom).has_value());
+}
+
 TEST(Qos, ErrnoAndEventValuesMatchContract) {
     EXPECT_EQ(ENOTALLOC, 1000);
     EXPECT_EQ(EIPCPTYPE, 1001);

@@ -30,7 +30,9 @@ json::Value flow_view(const NodeFlow& flow, Instant now, bool with_timeline) {
     const Instant created = rec != nullptr        ? rec->created
                             : flow.timeline.empty() ? now
                                                     : flow.timeline.front().first;
-    const qosspec_t& qos = rec != nullptr ? rec->fsm.qos() : flow.requested_qos;
+    const qosspec_t qos = rec != nullptr      ? rec->fsm.qos()
+                          : flow.alloc_request ? flow.alloc_request->qos
+                                               : qosspec_t{};
     v["qos"] = json::Object{{"cube", std::string(flow::cube_name(qos))},
                             {"timeout_ms", qos.timeout}};
     v["owner"] = flow.gateway_owned ? json::Value("gateway") : json::Value(flow.owner_pid);
@@ -52,7 +54,8 @@ json::Value flow_view(const NodeFlow& flow, Instant now, bool with_timeline) {
                        : json::Value(nullptr);
     if (with_timeline) {
         json::Array timeline;
-        for (const auto& [at, state] : flow.timeline) {
+        for (std::size_t i = 0; i < flow.timeline.size(); ++i) {
+            const auto [at, state] = flow.timeline[i];
             timeline.push_back(json::Object{{"ago_ms", ms_since(at, now)},
                                             {"state", std::string(flow::to_string(state))}});
         }

@@ -405,8 +405,7 @@ Session* Gateway::open_session(const PacketInfo& info, std::span<const std::byte
     }
     // The first packet rides on the flow request; a copy stays queued (and is skipped once
     // allocated) so that a failure can be answered with an ICMP error quoting it.
-    s.queue.push_back(first);
-    s.queued_bytes = first.size();
+    s.queue = std::make_unique<OpeningQueue>(OpeningQueue{{first}, first.size()});
     const std::uint64_t flow_id = node_.alloc(
         routes_.peer_name(*peer), qos_, from_ms(config_.alloc_timeout_ms), this, 0,
         [this, id](int error, NodeFlow* flow) { on_session_flow(id, error, flow); }, first);
@@ -440,15 +439,13 @@ void Gateway::on_session_flow(std::uint64_t session_id, int error, NodeFlow* flo
     if (s->state == SessionState::opening) {
         s->state = SessionState::established;
     }
-    // queue[0] went with the flow request.
-    for (std::size_t i = 1; i < s->queue.size(); ++i) {
-        if (node_.send(*flow, s->queue[i]) != 0) {
+    // The first packet went with the flow request.
+    const std::unique_ptr<OpeningQueue> queue = std::move(s->queue);
+    for (std::size_t i = 1; queue && i < queue->packets.size(); ++i) {
+        if (node_.send(*flow, queue->packets[i]) != 0) {
             stats_.drop(GatewayDrop::flow_send);
         }
     }
-    s->queue.clear();
-    s->queue.shrink_to_fit();
-    s->queued_bytes = 0;
 }
 
 void Gateway::send_outbound(Session& s, std::span<std::byte> sdu, std::span<const std::byte> ip) {
@@ -457,7 +454,10 @@ void Gateway::send_outbound(Session& s, std::span<std::byte> sdu, std::span<cons
         return;
     }
     if (s.state == SessionState::opening || s.flow_id == 0) {
-        if (!enqueue(s.queue, s.queued_bytes, sdu)) {
+        if (!s.queue) {
+            s.queue = std::make_unique<OpeningQueue>();
+        }
+        if (!enqueue(s.queue->packets, s.queue->bytes, sdu)) {
             stats_.drop(GatewayDrop::queue_full);
         }
         return;
@@ -643,7 +643,7 @@ void Gateway::from_remote_frame(NodeFlow& flow, std::span<std::byte> frame) {
 }
 
 std::optional<PeerIndex> Gateway::peer_of(const NodeFlow& flow) const {
-    if (const Session* s = sessions_.find_flow(flow.id)) {
+    if (const Session* s = sessions_.find_flow(flow.session_id, flow.id)) {
         return s->peer;
     }
     if (const auto it = unbound_flows_.find(flow.id); it != unbound_flows_.end()) {
@@ -656,7 +656,7 @@ std::optional<PeerIndex> Gateway::peer_of(const NodeFlow& flow) const {
 }
 
 Session* Gateway::inbound_session(NodeFlow& flow, const PacketInfo& info) {
-    Session* s = sessions_.find_flow(flow.id);
+    Session* s = sessions_.find_flow(flow.session_id, flow.id);
     if (s == nullptr) {
         if (const auto it = unbound_flows_.find(flow.id); it != unbound_flows_.end()) {
             const PeerIndex peer = it->second;
@@ -842,7 +842,7 @@ void Gateway::on_flow_state(NodeFlow& flow, flow::FlowState from, flow::FlowStat
         }
     }
     unbound_flows_.erase(flow.id);
-    if (Session* s = sessions_.find_flow(flow.id)) {
+    if (Session* s = sessions_.find_flow(flow.session_id, flow.id)) {
         // The peer gateway ending a TCP session that closed or reset is the end of that
         // close, not a separate cause.
         const bool tcp_over = s->linger_until.has_value() && to == flow::FlowState::peer_deallocated;

@@ -39,7 +39,9 @@ void Gateway::teardown(Session& s, TeardownReason reason) {
 
 void Gateway::tell_local(Session& s, TeardownReason reason) {
     if (reason == TeardownReason::alloc_failed) {
-        fail_queue(s.queue, s.key.dst, &s.l2);
+        if (s.queue) {
+            fail_queue(s.queue->packets, s.key.dst, &s.l2);
+        }
         sessions_.bury(s.key, loop_.now(), loop_.now() + timers_.alloc_failed_hold, reason);
         return;
     }

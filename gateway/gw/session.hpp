@@ -11,7 +11,9 @@
 #include <flowlib/clock.hpp>
 #include <flowlib/inet.hpp>
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -45,8 +47,14 @@ struct MacPair {
     MacAddress remote;  // the host behind the peer
 };
 
+// Packets of a session waiting for its flow while it opens.
+struct OpeningQueue {
+    std::vector<std::vector<std::byte>> packets;
+    std::size_t bytes = 0;
+};
+
 struct Session {
-    // Ordered for packing (264 bytes): 8-byte fields, the key, the small ones, the tracker.
+    // Ordered for packing (232 bytes): 8-byte fields, the key, the small ones, the tracker.
     std::uint64_t id = 0;
     std::uint64_t flow_id = 0;      // 0 while none (flow-mapping = peer: the peer's flow)
     Instant created{};
@@ -62,8 +70,7 @@ struct Session {
     TeardownReason linger_reason = TeardownReason::tcp_close;
     MacPair l2;                     // TAP mode only
     TcpTracker tcp;
-    std::vector<std::vector<std::byte>> queue;  // packets waiting for the flow while opening
-    std::size_t queued_bytes = 0;
+    std::unique_ptr<OpeningQueue> queue;        // while opening
     std::optional<Instant> linger_until;        // TCP closed or reset: released then
 
     // Intrusive least-recently-active list and timer bookkeeping, owned by SessionTable.

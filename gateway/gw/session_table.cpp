@@ -65,14 +65,25 @@ Session* SessionTable::find_id(std::uint64_t id) {
     return it == by_id_.end() ? nullptr : &it->second;
 }
 
-Session* SessionTable::find_flow(std::uint64_t flow_id) {
-    const auto it = by_flow_.find(flow_id);
-    return it == by_flow_.end() ? nullptr : it->second;
+namespace {
+
+// find_flow, const or not.
+template <class ById>
+auto* bound_session(ById& by_id, std::optional<std::uint64_t> session_id, std::uint64_t flow_id) {
+    const auto it = session_id ? by_id.find(*session_id) : by_id.end();
+    return it != by_id.end() && it->second.flow_id == flow_id ? &it->second : nullptr;
 }
 
-const Session* SessionTable::find_flow(std::uint64_t flow_id) const {
-    const auto it = by_flow_.find(flow_id);
-    return it == by_flow_.end() ? nullptr : it->second;
+}  // namespace
+
+Session* SessionTable::find_flow(std::optional<std::uint64_t> session_id,
+                                 std::uint64_t flow_id) {
+    return bound_session(by_id_, session_id, flow_id);
+}
+
+const Session* SessionTable::find_flow(std::optional<std::uint64_t> session_id,
+                                       std::uint64_t flow_id) const {
+    return bound_session(by_id_, session_id, flow_id);
 }
 
 Session& SessionTable::create(const FiveTuple& key, PeerIndex peer, Instant now) {
@@ -92,25 +103,9 @@ Session& SessionTable::create(const FiveTuple& key, PeerIndex peer, Instant now)
     return ref;
 }
 
-void SessionTable::bind_flow(Session& s, std::uint64_t flow_id) {
-    if (s.flow_id != 0) {
-        by_flow_.erase(s.flow_id);
-    }
-    s.flow_id = flow_id;
-    if (flow_id != 0) {
-        by_flow_[flow_id] = &s;
-    }
-}
-
 void SessionTable::erase(Session& s) {
     unlink(s);
     by_key_.erase(&s);
-    if (s.flow_id != 0) {
-        const auto it = by_flow_.find(s.flow_id);
-        if (it != by_flow_.end() && it->second == &s) {
-            by_flow_.erase(it);
-        }
-    }
     by_id_.erase(s.id);  // frees s
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // All sessions of the gateway: by key (a keyed hash, so remote hosts cannot aim collisions at
-// it), by id and by flow; ordered by last activity for eviction; with lazy per-session
+// it) and by id; ordered by last activity for eviction; with lazy per-session
 // deadlines; and tombstones that remember recently failed keys for a while.
 #pragma once
 
@@ -47,12 +47,15 @@ public:
 
     Session* find(const FiveTuple& key);
     Session* find_id(std::uint64_t id);
-    Session* find_flow(std::uint64_t flow_id);
-    const Session* find_flow(std::uint64_t flow_id) const;
+    // The session bound to a flow: the one the flow names (NodeFlow::session_id), if it names
+    // the flow back.
+    Session* find_flow(std::optional<std::uint64_t> session_id, std::uint64_t flow_id);
+    const Session* find_flow(std::optional<std::uint64_t> session_id,
+                             std::uint64_t flow_id) const;
 
     // A new session; the key must not be in use.
     Session& create(const FiveTuple& key, PeerIndex peer, Instant now);
-    void bind_flow(Session& s, std::uint64_t flow_id);
+    void bind_flow(Session& s, std::uint64_t flow_id) { s.flow_id = flow_id; }
     void erase(Session& s);
 
     // Marks activity: the session moves to the most recent end of the eviction order.
@@ -85,7 +88,6 @@ private:
     KeyedTupleHash hash_;
     std::unordered_map<std::uint64_t, Session> by_id_;  // in the node: one allocation each
     std::unordered_set<Session*, SessionKeyHash, SessionKeyEqual> by_key_;
-    std::unordered_map<std::uint64_t, Session*> by_flow_;
     std::unordered_map<FiveTuple, Tombstone, KeyedTupleHash> tombstones_;
     std::queue<std::pair<Instant, FiveTuple>> tombstone_order_;
     Session* lru_head_ = nullptr;

@@ -89,16 +89,14 @@ std::uint64_t Node::alloc(const std::string& dst_name, const qosspec_t& qos, Dur
                           std::span<const std::byte> first_sdu) {
     NodeFlow& flow = new_flow(nullptr);  // resolving: no IPCP yet
     flow.remote_name = dst_name;
-    flow.requested_qos = qos;
+    flow.alloc_request = std::make_unique<AllocRequest>(
+        AllocRequest{qos, {first_sdu.begin(), first_sdu.end()}});
     flow.owner = owner;
     flow.owner_pid = owner_pid;
     flow.gateway_owned = owner_pid == 0;
     flow.note_state(now(), FlowState::alloc_pending);
     const std::uint64_t id = flow.id;
     pending_allocs_.emplace(id, std::move(done));
-    if (!first_sdu.empty()) {
-        first_sdus_[id].assign(first_sdu.begin(), first_sdu.end());
-    }
     resolve_from(id, 0, qos, timeout);
     NodeFlow* f = find(id);
     return f != nullptr ? id : 0;
@@ -136,14 +134,11 @@ void Node::resolve_from(std::uint64_t id, std::size_t first_ipcp, const qosspec_
 void Node::start_alloc(NodeFlow& flow, ipcp::Ipcp& ipcp, const ipcp::PeerAddress& to,
                        const qosspec_t& qos, Duration timeout) {
     flow.ipcp = &ipcp;
-    std::vector<std::byte> first;
-    if (auto it = first_sdus_.find(flow.id); it != first_sdus_.end()) {
-        first = std::move(it->second);
-        first_sdus_.erase(it);
-    }
-    if (first.size() > ipcp.engine().max_piggyback()) {
-        flow.deferred_first = std::move(first);  // sent as the first data once allocated
-        first.clear();
+    std::vector<std::byte> first;  // rides on the request; else sent once allocated
+    auto& held = flow.alloc_request->first_sdu;
+    if (held.size() <= ipcp.engine().max_piggyback()) {
+        first = std::move(held);
+        held = {};
     }
     auto eid = ipcp.engine().alloc(now(), ipcp::NameHash::of(flow.remote_name), qos, to,
                                    timeout, flow.id, first);
@@ -162,7 +157,6 @@ void Node::start_alloc(NodeFlow& flow, ipcp::Ipcp& ipcp, const ipcp::PeerAddress
 }
 
 void Node::fail_alloc(NodeFlow& flow, int error) {
-    first_sdus_.erase(flow.id);
     auto it = pending_allocs_.find(flow.id);
     AllocDone done = it != pending_allocs_.end() ? std::move(it->second) : AllocDone{};
     pending_allocs_.erase(flow.id);
@@ -182,8 +176,8 @@ int Node::on_flow_request(ipcp::Ipcp& ipcp, ipcp::Eid eid, const ipcp::NameHash&
     NodeFlow& flow = new_flow(&ipcp);
     flow.eid = eid;
     flow.local_name = it->second.name;
-    if (const auto* rec = ipcp.engine().find(eid)) {
-        flow.remote_name = rec->remote_name;
+    if (const auto* rec = ipcp.engine().find(eid); rec != nullptr && rec->request) {
+        flow.remote_name = rec->request->remote_name;
     }
     flow.note_state(now(), FlowState::accept_pending);
     ipcp.engine().set_tag(eid, flow.id);
@@ -299,9 +293,9 @@ void Node::on_flow_state(ipcp::Ipcp&, ipcp::Eid, std::uint64_t id, FlowState fro
             AllocDone done = std::move(pending->second);
             pending_allocs_.erase(pending);
             if (to == FlowState::allocated) {
-                if (!flow.deferred_first.empty()) {
-                    (void)send(flow, flow.deferred_first);
-                    flow.deferred_first = {};
+                const std::unique_ptr<AllocRequest> request = std::move(flow.alloc_request);
+                if (request && !request->first_sdu.empty()) {
+                    (void)send(flow, request->first_sdu);
                 }
                 done(0, &flow);
                 return;

@@ -120,7 +120,6 @@ private:
     std::vector<std::unique_ptr<ipcp::Ipcp>> ipcps_;
     std::map<std::uint64_t, NodeFlow> flows_;  // in the node: stable, one allocation each
     std::unordered_map<std::uint64_t, AllocDone> pending_allocs_;
-    std::unordered_map<std::uint64_t, std::vector<std::byte>> first_sdus_;  // while resolving
     std::unordered_map<std::uint64_t, NameServer*> waiting_accepts_;  // flow id -> server
     std::unordered_map<ipcp::NameHash, Served, ipcp::NameHashHasher> names_;
     std::vector<std::uint64_t> graveyard_;

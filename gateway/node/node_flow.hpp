@@ -3,6 +3,8 @@
 // owns it, and its history.
 #pragma once
 
+#include "node/state_timeline.hpp"
+
 #include <flowlib/clock.hpp>
 #include <flowlib/flow_state.hpp>
 #include <ipcp/ipcp.hpp>
@@ -10,10 +12,10 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace ogw::gw {
@@ -28,35 +30,30 @@ public:
     virtual void on_flow_state(NodeFlow& flow, flow::FlowState from, flow::FlowState to) = 0;
 };
 
+// What a flow allocated here needs until its allocation completes (freed then).
+struct AllocRequest {
+    qosspec_t qos{};  // what the owner asked for
+    // Held while the name is resolved; then it rides on the flow request, or, too big for
+    // that, it is sent as the first data once allocated.
+    std::vector<std::byte> first_sdu;
+};
+
 struct NodeFlow {
     std::uint64_t id = 0;
     ipcp::Ipcp* ipcp = nullptr;
     ipcp::Eid eid = ipcp::no_eid;
+    pid_t owner_pid = 0;
     std::string remote_name;  // allocated here: the destination; accepted: the requesting node
     std::string local_name;   // accepted here: the name that was requested
     FlowOwner* owner = nullptr;
-    bool gateway_owned = false;
-    pid_t owner_pid = 0;
     std::optional<std::uint64_t> session_id;
-    qosspec_t requested_qos{};  // allocated here: what the owner asked for
-    // The states the flow went through, for `ogw flow show`: the first and the latest ones, at
-    // most max_timeline (a link that keeps flapping must not grow it without end).
-    std::vector<std::pair<Instant, flow::FlowState>> timeline;
-    static constexpr std::size_t max_timeline = 16;
-    std::vector<std::byte> deferred_first;  // a first SDU too big to ride on the request
+    std::unique_ptr<AllocRequest> alloc_request;  // allocated here, until allocated
+    StateTimeline timeline;
+    static constexpr std::size_t max_timeline = StateTimeline::max_entries;
+    bool gateway_owned = false;
     bool closed = false;
 
-    // Appends `state` to the timeline unless it is the latest already; past max_timeline the
-    // oldest entry after the first goes.
-    void note_state(Instant at, flow::FlowState state) {
-        if (!timeline.empty() && timeline.back().second == state) {
-            return;
-        }
-        if (timeline.size() >= max_timeline) {
-            timeline.erase(timeline.begin() + 1);
-        }
-        timeline.emplace_back(at, state);
-    }
+    void note_state(Instant at, flow::FlowState state) { timeline.note(at, state); }
 
     const ipcp::FlowRecord* record() const {
         return ipcp != nullptr ? ipcp->engine().find(eid) : nullptr;

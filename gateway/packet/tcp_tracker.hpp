@@ -65,17 +65,18 @@ public:
 
 private:
     // One direction of the connection, named after its sender.
+    // Ordered for packing: two per session.
     struct Stream {
+        std::uint32_t isn = 0;
+        std::uint32_t next = 0;  // end of the in-order stream
+        std::uint32_t fin_seq = 0;
+        std::uint32_t last_ack = 0;  // the highest, once acked
         bool seen = false;  // any segment other than a RST
         bool syn = false;
-        std::uint32_t isn = 0;
         bool syn_acked = false;
-        std::uint32_t next = 0;  // end of the in-order stream
         bool fin = false;
-        std::uint32_t fin_seq = 0;
         bool fin_acked = false;
-        bool acked = false;  // sent an ACK: last_ack holds the highest
-        std::uint32_t last_ack = 0;
+        bool acked = false;  // sent an ACK
     };
 
     void on_segment(Stream& sender, Stream& receiver, const TcpSegment& segment);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
+
 namespace ogw::gw {
 namespace {
 
@@ -27,6 +29,22 @@ TEST(NodeFlowTimeline, KeepsTheFirstAndTheLatestStatesWithinItsBound) {
     EXPECT_EQ(f.timeline.back().second, FlowState::peer_timed_out);
     EXPECT_EQ(f.timeline.back().first, t);
     EXPECT_EQ(f.timeline[f.timeline.size() - 2].second, FlowState::allocated);
+}
+
+TEST(NodeFlowTimeline, KeepsItsOrderPastTheInlineEntries) {
+    NodeFlow f;
+    const Instant t{};
+    const FlowState states[] = {FlowState::accept_pending, FlowState::allocated,
+                                FlowState::down, FlowState::allocated,
+                                FlowState::dealloc_pending};
+    for (std::size_t i = 0; i < std::size(states); ++i) {
+        f.note_state(t + std::chrono::seconds(static_cast<int>(i)), states[i]);
+    }
+    ASSERT_EQ(f.timeline.size(), std::size(states));
+    for (std::size_t i = 0; i < std::size(states); ++i) {
+        EXPECT_EQ(f.timeline[i].first, t + std::chrono::seconds(static_cast<int>(i))) << i;
+        EXPECT_EQ(f.timeline[i].second, states[i]) << i;
+    }
 }
 
 }  // namespace

@@ -27,12 +27,15 @@ TEST_F(SessionTableTest, FindsByKeyIdAndFlow) {
     table.bind_flow(s, 77);
     EXPECT_EQ(table.find(tuple(1000)), &s);
     EXPECT_EQ(table.find_id(s.id), &s);
-    EXPECT_EQ(table.find_flow(77), &s);
+    const std::uint64_t id = s.id;
+    EXPECT_EQ(table.find_flow(id, 77), &s);
+    EXPECT_EQ(table.find_flow(id, 78), nullptr);
+    EXPECT_EQ(table.find_flow(std::nullopt, 77), nullptr);
     EXPECT_EQ(table.find(tuple(1001)), nullptr);
     EXPECT_EQ(table.find(tuple(1000).reversed()), nullptr);
     table.erase(s);
     EXPECT_EQ(table.find(tuple(1000)), nullptr);
-    EXPECT_EQ(table.find_flow(77), nullptr);
+    EXPECT_EQ(table.find_flow(id, 77), nullptr);
     EXPECT_EQ(table.size(), 0U);
 }
 

@@ -11,8 +11,8 @@ void EthUserRelay::on_flow_state(Eid eid, std::uint64_t tag, FlowState from, Flo
                                  int alloc_result) {
     if (to == FlowState::alloc_pending && engine_ != nullptr) {
         // The record is live while alloc_pending; once closed the engine no longer shows it.
-        if (const FlowRecord* rec = engine_->find(eid)) {
-            allocating_.insert_or_assign(eid, Target{rec->name, rec->peer});
+        if (const FlowRecord* rec = engine_->find(eid); rec != nullptr && rec->request) {
+            allocating_.insert_or_assign(eid, Target{rec->request->name, rec->peer});
         }
     } else if (from == FlowState::alloc_pending) {
         const auto it = allocating_.find(eid);

@@ -101,11 +101,11 @@ void ShimEngine::schedule(FlowRecord& rec) {
         due = due ? std::min(*due, *sealed) : *sealed;
     }
     if (!due) {
-        rec.scheduled.reset();
+        rec.scheduled = unscheduled;
         return;
     }
     // Entries are never removed: a later one replaces an earlier one lazily (see on_timer).
-    if (!rec.scheduled || *due < *rec.scheduled) {
+    if (*due < rec.scheduled) {
         rec.scheduled = *due;
         timers_.emplace(*due, rec.eid);
     }
@@ -121,14 +121,13 @@ void ShimEngine::send_keepalive(Instant now, FlowRecord& rec) {
 }
 
 void ShimEngine::deliver_first_sdu(FlowRecord& rec) {
-    if (rec.first_sdu.empty()) {
+    const std::unique_ptr<FlowRequest> request = std::move(rec.request);  // accepted: done
+    if (!request || request->first_sdu.empty()) {
         return;
     }
-    std::vector<std::byte> sdu = std::move(rec.first_sdu);
-    rec.first_sdu.clear();
     rec.counters.rx_packets++;
-    rec.counters.rx_bytes += sdu.size();
-    user_.on_data(rec.eid, rec.tag, sdu);
+    rec.counters.rx_bytes += request->first_sdu.size();
+    user_.on_data(rec.eid, rec.tag, request->first_sdu);
 }
 
 void ShimEngine::apply(Instant now, FlowRecord& rec, const FsmActions& a, bool ack) {
@@ -137,8 +136,8 @@ void ShimEngine::apply(Instant now, FlowRecord& rec, const FsmActions& a, bool a
             ++counters_.tx_messages;
             tx_.transmit(rec.peer, rec.secure->request);
         } else {
-            transmit(rec.peer, FlowReqMsg{rec.eid, rec.name, rec.fsm.qos(), config_.local_name,
-                                          rec.first_sdu});
+            transmit(rec.peer, FlowReqMsg{rec.eid, rec.request->name, rec.fsm.qos(),
+                                          config_.local_name, rec.request->first_sdu});
         }
     }
     if (a.has(FsmActions::send_flow_reply)) {
@@ -169,7 +168,7 @@ void ShimEngine::apply(Instant now, FlowRecord& rec, const FsmActions& a, bool a
             admission_.half_open_removed(rec.peer);
         }
         if (to == FlowState::allocated && from == FlowState::alloc_pending) {
-            rec.first_sdu = {};  // its memory too: it would stay with every flow
+            rec.request.reset();
             if (rec.secure) {
                 rec.secure->request = {};
                 rec.secure->initiator.reset();
@@ -185,7 +184,7 @@ void ShimEngine::apply(Instant now, FlowRecord& rec, const FsmActions& a, bool a
     }
     if (a.has(FsmActions::release)) {
         released_.push_back(rec.eid);
-        rec.scheduled.reset();
+        rec.scheduled = unscheduled;
         return;
     }
     schedule(rec);
@@ -197,10 +196,10 @@ void ShimEngine::on_timer(Instant now) {
         const auto [when, eid] = timers_.top();
         timers_.pop();
         FlowRecord* rec = live(eid);
-        if (rec == nullptr || !rec->scheduled || *rec->scheduled != when) {
+        if (rec == nullptr || rec->scheduled != when) {
             continue;  // stale entry
         }
-        rec->scheduled.reset();
+        rec->scheduled = unscheduled;
         apply(now, *rec, rec->fsm.on_timer(now));
         if (rec->secure && (rec = live(eid)) != nullptr) {
             secure_timer(now, *rec);
@@ -229,7 +228,8 @@ Result<Eid> ShimEngine::alloc(Instant now, const NameHash& name, const qosspec_t
         return unexpected(Error::from_errno(ENOMEM, "flow table full"));
     }
     rec->peer = to;
-    rec->name = name;
+    rec->request = std::make_unique<FlowRequest>();
+    rec->request->name = name;
     rec->tag = tag;
     if (secure_) {
         if (auto r = secure_alloc(now, *rec, first_sdu); !r) {
@@ -238,7 +238,7 @@ Result<Eid> ShimEngine::alloc(Instant now, const NameHash& name, const qosspec_t
         }
     }
     if (!rec->secure) {
-        rec->first_sdu.assign(first_sdu.begin(), first_sdu.end());
+        rec->request->first_sdu.assign(first_sdu.begin(), first_sdu.end());
     }
     apply(now, *rec, rec->fsm.begin_alloc(now, alloc_timeout));
     return rec->eid;
@@ -433,9 +433,8 @@ void ShimEngine::handle(Instant now, const PeerAddress& from, const FlowReqMsg& 
     }
     rec->peer = from;
     rec->remote_eid = m.src_eid;
-    rec->name = m.name;
-    rec->remote_name.assign(m.src_name);
-    rec->first_sdu.assign(m.piggyback.begin(), m.piggyback.end());
+    rec->request = std::make_unique<FlowRequest>(FlowRequest{
+        m.name, std::string(m.src_name), {m.piggyback.begin(), m.piggyback.end()}});
     rec->secure = std::move(sec);
     flows_.index_remote(*rec);
     rec->fsm.on_request(now);  // accept_pending; the owner learns of it through the upcall

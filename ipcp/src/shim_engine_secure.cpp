@@ -129,14 +129,14 @@ void ShimEngine::init_security() {
 
 Result<void> ShimEngine::secure_alloc(Instant now, FlowRecord& rec,
                                       std::span<const std::byte> first) {
-    const sec::PublicKey* key = secure_->key_for(rec.name, rec.peer);
+    const sec::PublicKey* key = secure_->key_for(rec.request->name, rec.peer);
     if (key == nullptr) {
         if (!secure_->required()) {
             return {};  // optional: a plain flow
         }
         OGW_LOG_RATELIMITED(warn, "ipcp")
             << "flow allocation refused: no peer-key for the node serving name "
-            << rec.name.hex().substr(0, 16) << "… (encryption = required)";
+            << rec.request->name.hex().substr(0, 16) << "… (encryption = required)";
         return unexpected(Error::from_errno(EAUTH, "no peer-key for the destination"));
     }
     const std::size_t ext = wire::flow_req_size + config_.local_name.size();
@@ -144,7 +144,7 @@ Result<void> ShimEngine::secure_alloc(Instant now, FlowRecord& rec,
     auto sf = std::make_unique<SecureFlow>();
     sf->request.resize(total);
     const std::vector<std::byte> placeholder(sec::initiation_size(first.size()));
-    const FlowReqMsg m{rec.eid, rec.name, rec.fsm.qos(), config_.local_name, placeholder};
+    const FlowReqMsg m{rec.eid, rec.request->name, rec.fsm.qos(), config_.local_name, placeholder};
     if (codec_.encode(m, sf->request) != total) {
         return unexpected(Error::from_errno(EMSGSIZE, "flow request too large"));
     }

@@ -98,6 +98,9 @@ TEST_F(ShimEngineTest, FirstSduRidesOnRequestAndIsDeliveredOnce) {
     const Eid eb = server_eid();
     ASSERT_EQ(b.flow(eb).received, 1U);
     EXPECT_EQ(b.flow(eb).queue.front().data, "first");
+    // The requests are over on both ends: their memory too.
+    EXPECT_EQ(a.engine().find(ea)->request, nullptr);
+    EXPECT_EQ(b.engine().find(eb)->request, nullptr);
 }
 
 TEST_F(ShimEngineTest, DelayedAcceptDeliversFirstSduAfterAccept) {
@@ -109,6 +112,7 @@ TEST_F(ShimEngineTest, DelayedAcceptDeliversFirstSduAfterAccept) {
     EXPECT_EQ(b.flow(eb).received, 0U);
     b.engine().accept(clock.now(), eb, 0);
     EXPECT_EQ(b.flow(eb).received, 1U);
+    EXPECT_EQ(b.engine().find(eb)->request, nullptr);
     net.run_for(300ms);
     EXPECT_EQ(a.engine().find(ea)->fsm.state(), FlowState::allocated);
 }

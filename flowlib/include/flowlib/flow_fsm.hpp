@@ -14,6 +14,7 @@
 #include <ogw/qos.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 namespace ogw::flow {
@@ -25,6 +26,8 @@ struct FsmConfig {
     int max_dealloc_sends = 8;     // FLOW_DEALLOC transmissions before giving up on the ack
     int first_dealloc_copies = 2;  // copies of the first FLOW_DEALLOC
 };
+
+inline constexpr FsmConfig default_fsm_config{};
 
 class FsmActions {
 public:
@@ -55,7 +58,9 @@ private:
 
 class FlowFsm {
 public:
-    FlowFsm(const qosspec_t& qos, const FsmConfig& config = {});
+    // `config` is shared (an engine's one for all its flows): it must outlive the FSM.
+    FlowFsm(const qosspec_t& qos, const FsmConfig& config = default_fsm_config);
+    FlowFsm(const qosspec_t& qos, FsmConfig&& config) = delete;
 
     // --- allocation, requester side
     FsmActions begin_alloc(Instant now, Duration alloc_timeout);
@@ -87,8 +92,8 @@ public:
 
     FlowState state() const { return state_; }
     FlowState previous_state() const { return previous_; }
-    const qosspec_t& qos() const { return qos_; }
-    Duration timeout() const { return timeout_; }
+    qosspec_t qos() const;
+    Duration timeout() const { return from_ms(timeout_ms_); }
     // 0 once allocated; the negative errno of a failed allocation.
     int alloc_result() const { return alloc_result_; }
     Instant last_received() const { return last_rx_; }
@@ -102,27 +107,30 @@ private:
     void start_liveness(Instant now);
     void arm_retransmit(Instant now);
     void send_dealloc(Instant now, DeallocReason reason, FsmActions& out);
-    bool liveness_on() const { return timeout_.count() > 0; }
+    bool liveness_on() const { return timeout_ms_ > 0; }
     std::optional<Instant> liveness_deadline() const;
 
-    FsmConfig config_;
-    qosspec_t qos_;
-    Duration timeout_;
-    FlowState state_ = FlowState::closed;
-    FlowState previous_ = FlowState::closed;
+    // Ordered for packing: one per flow.
+    const FsmConfig* config_;
+    // The QoS as its cube and timeout: a spec that matches no cube is kept whole.
+    std::uint64_t timeout_ms_;
+    std::unique_ptr<const qosspec_t> custom_qos_;
     Instant last_rx_{};
     Instant last_tx_{};
     Instant rtx_at_{};          // next FLOW_REQ/FLOW_DEALLOC retransmission
     Instant alloc_deadline_{};  // alloc_pending gives up here
     Instant req_sent_at_{};     // for the RTT sample of an unretransmitted request
     Instant last_refusal_{};    // rate limit of deallocs answering a timed-out peer
-    int sends_ = 0;             // transmissions of the current FLOW_REQ/FLOW_DEALLOC
-    int alloc_result_ = 0;
-    DeallocReason dealloc_reason_ = DeallocReason::closed;
-    bool has_rtt_ = false;
     Duration srtt_{0};
     Duration rttvar_{0};
     Duration rto_;
+    int sends_ = 0;             // transmissions of the current FLOW_REQ/FLOW_DEALLOC
+    int alloc_result_ = 0;
+    FlowState state_ = FlowState::closed;
+    FlowState previous_ = FlowState::closed;
+    DeallocReason dealloc_reason_ = DeallocReason::closed;
+    bool has_rtt_ = false;
+    std::uint8_t cube_ = 0;  // without custom_qos_
 };
 
 }  // namespace ogw::flow

@@ -4,6 +4,7 @@
 
 #include <ogw/qos.h>
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -16,5 +17,10 @@ std::optional<qosspec_t> cube_by_name(std::string_view name);
 
 // The cube a spec matches, ignoring the timeout; "custom" when it matches none.
 std::string_view cube_name(const qosspec_t& qos);
+
+// The same by index, for what keeps a spec as its cube and timeout: cube_index() is empty when
+// the spec matches no cube; cube_at() is the cube of that index with the given timeout.
+std::optional<std::uint8_t> cube_index(const qosspec_t& qos);
+qosspec_t cube_at(std::uint8_t index, std::uint64_t timeout_ms);
 
 }  // namespace ogw::flow

@@ -57,25 +57,35 @@ struct SecureFlow {
     std::optional<Instant> probe_until;
 };
 
+// What a flow needs only until its allocation completes (freed then): the request as sent
+// (alloc_pending, for retransmissions) or as received (accept_pending).
+struct FlowRequest {
+    NameHash name;                     // the name the requester asked for
+    std::string remote_name;           // accepted flows: the requesting node's name
+    std::vector<std::byte> first_sdu;  // piggybacked on FLOW_REQ until delivered
+};
+
+// scheduled when the flow has no live timer-heap entry.
+inline constexpr Instant unscheduled = Instant::max();
+
 struct FlowRecord {
     FlowRecord(Eid e, const qosspec_t& qos, const flow::FsmConfig& cfg, Instant now)
         : eid(e), fsm(qos, cfg), created(now) {}
 
+    // Ordered for packing: one per flow.
     Eid eid;
     Eid remote_eid = no_eid;
+    std::uint32_t echo_token = 0;          // outstanding keepalive echo request
     PeerAddress peer;
-    NameHash name;               // the name the requester asked for
-    std::string remote_name;     // accepted flows: the requesting node's name
+    bool indexed = false;                  // present in the (peer, remote_eid) index
+    bool half_open = false;                // counted by Admission while accept_pending
     flow::FlowFsm fsm;
     std::uint64_t tag = 0;       // the owner's handle for this flow
     Instant created;
     FlowCounters counters;
-    std::vector<std::byte> first_sdu;      // piggybacked on FLOW_REQ until delivered
-    std::optional<Instant> scheduled;      // time of this flow's live timer-heap entry
-    std::uint32_t echo_token = 0;          // outstanding keepalive echo request
+    std::unique_ptr<FlowRequest> request;  // alloc_pending and accept_pending
+    Instant scheduled = unscheduled;       // time of this flow's live timer-heap entry
     Instant echo_sent{};
-    bool indexed = false;                  // present in the (peer, remote_eid) index
-    bool half_open = false;                // counted by Admission while accept_pending
     std::unique_ptr<SecureFlow> secure;    // sealed flows only
 };
 
