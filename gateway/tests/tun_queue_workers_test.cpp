@@ -52,6 +52,16 @@ protected:
         return false;
     }
 
+    // The device side of queue q takes what was written to it: each packet's number.
+    void device_receives(std::size_t q, std::vector<std::uint32_t>& got) {
+        std::array<std::byte, 2048> buf{};
+        while (::recv(pairs_[q].second.get(), buf.data(), buf.size(), 0) > 0) {
+            std::uint32_t v = 0;
+            std::memcpy(&v, buf.data(), sizeof v);
+            got.push_back(v);
+        }
+    }
+
     std::array<std::pair<UniqueFd, UniqueFd>, 2> pairs_;
     std::unique_ptr<TunQueueWorkers> workers_;
 };
@@ -98,7 +108,6 @@ TEST_F(TunQueueWorkersTest, WritesReachTheirQueueInOrder) {
     constexpr std::uint32_t total = 3000;
     std::uint32_t refused = 0;
     std::vector<std::uint32_t> got;
-    std::array<std::byte, 2048> buf{};
     for (std::uint32_t i = 0; i < total;) {
         const auto slot = workers_->write_slot(1);
         if (slot.empty()) {
@@ -109,26 +118,10 @@ TEST_F(TunQueueWorkersTest, WritesReachTheirQueueInOrder) {
             workers_->commit_write(1, 100, PacketMeta{1, 100});
             ++i;
         }
-        for (;;) {
-            const ssize_t n = ::recv(pairs_[1].second.get(), buf.data(), buf.size(), 0);
-            if (n <= 0) {
-                break;
-            }
-            std::uint32_t v = 0;
-            std::memcpy(&v, buf.data(), sizeof v);
-            got.push_back(v);
-        }
+        device_receives(1, got);
     }
     workers_->stop();  // writes the rest
-    for (;;) {
-        const ssize_t n = ::recv(pairs_[1].second.get(), buf.data(), buf.size(), 0);
-        if (n <= 0) {
-            break;
-        }
-        std::uint32_t v = 0;
-        std::memcpy(&v, buf.data(), sizeof v);
-        got.push_back(v);
-    }
+    device_receives(1, got);
     ASSERT_EQ(got.size(), total);
     for (std::uint32_t i = 0; i < total; ++i) {
         ASSERT_EQ(got[i], i);
