@@ -418,13 +418,14 @@ def main():
     print("Ratios against %s (median / median; for RTT and CPU lower is better):" % REFERENCE)
     short = ["tcp1_gbps", "tcp4_gbps", "udp64_kpps", "rtt_added_p50_ms", "cpu_s_per_gb_tcp1"]
     heads = ["TCP x1", "TCP x4", "UDP 64B pps", "added RTT p50", "CPU s/GB x1"]
-    print("  %-24s" % "" + "".join("%15s" % h for h in heads))
+    width = max([24] + [len(LABEL.get(t, t)) + 1 for t in list(ratios) + list(unavailable)])
+    print("  " + "".ljust(width) + "".join("%15s" % h for h in heads))
     for t, r in ratios.items():
-        print("  %-24s" % LABEL.get(t, t) +
+        print("  " + LABEL.get(t, t).ljust(width) +
               "".join("%15s" % (("%.2fx" % r[m]) if r.get(m) is not None else "-")
                       for m in short))
     for t, why in unavailable.items():
-        print("  %-22s not available: %s" % (LABEL.get(t, t), why))
+        print("  " + LABEL.get(t, t).ljust(width) + "not available: %s" % why)
     print()
     print("Targets (issue 10):")
     for x in tg:
