@@ -19,6 +19,14 @@ if(OGW_SANITIZE)
     add_link_options(-fsanitize=address,undefined)
 endif()
 
+if(OGW_TSAN)
+    if(OGW_SANITIZE)
+        message(FATAL_ERROR "OGW_TSAN and OGW_SANITIZE exclude each other: use two build trees")
+    endif()
+    add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+    add_link_options(-fsanitize=thread)
+endif()
+
 if(OGW_FUZZ)
     if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
         message(FATAL_ERROR "OGW_FUZZ needs clang: configure with -DCMAKE_CXX_COMPILER=clang++ "

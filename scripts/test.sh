@@ -4,6 +4,7 @@
 # bounded time. Integration tests need root and skip without it.
 #   FUZZ_SECONDS   seconds per fuzz target (default 30; 0 skips fuzzing); one per core at a time
 #   BUILD_DIR      build directory (default build-test)
+#   TSAN           1 (default): also the multi-threaded tests under ThreadSanitizer; 0 skips
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -58,6 +59,28 @@ if [ "$fuzz_seconds" -gt 0 ]; then
             status=1
         fi
     done
+fi
+
+if [ "${TSAN:-1}" = 1 ]; then
+    # The only code that runs on more than one thread (docs/architecture.md, "Threads"): the
+    # TUN queue workers and their rings, in a tree of its own (TSan excludes ASan).
+    echo "== threads under ThreadSanitizer (build-tsan)"
+    cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOGW_TSAN=ON >/dev/null
+    cmake --build build-tsan -j "$jobs" --target gateway_tun_tests gateway_tun_sys_tests >/dev/null
+    tsan_log=$(mktemp /tmp/ogw-tsan.XXXXXX)
+    # tsan_run BINARY FILTER: the gtest cases of build-tsan/gateway/BINARY that FILTER selects.
+    tsan_run() {
+        if "build-tsan/gateway/$1" --gtest_filter="$2" >"$tsan_log" 2>&1; then
+            echo "tsan $1 ($2): ok ($(grep -E '^\[  PASSED  \]' "$tsan_log" | grep -Eo '[0-9]+ tests?'))"
+        else
+            echo "tsan $1 ($2): FAILED"
+            tail -n 60 "$tsan_log"
+            status=1
+        fi
+    }
+    tsan_run gateway_tun_tests 'PacketRing.*:TunQueue*'
+    tsan_run gateway_tun_sys_tests 'TunQueues*'
+    rm -f "$tsan_log"
 fi
 
 echo "== ctest"
