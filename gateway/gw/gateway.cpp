@@ -67,15 +67,12 @@ Result<std::unique_ptr<Gateway>> Gateway::create(Node& node, EventLoop& loop,
     if (auto r = node.register_name(node.name(), gw.get()); !r) {
         return unexpected(r.error());
     }
-    auto on_readable = [g = gw.get()](std::uint32_t) {
-        if (g->queues_ != nullptr) {
-            g->on_queues_ready();
-        } else {
-            g->on_tun_readable();
-        }
-    };
-    if (auto r = loop.add(queues != nullptr ? queues->ready_fd() : tun_fd, EPOLLIN, on_readable);
-        !r) {
+    auto r = queues != nullptr
+                 ? loop.add(gw->device_event_fd(), EPOLLIN,
+                            [g = gw.get()](std::uint32_t) { g->on_queues_ready(); })
+                 : loop.add(gw->device_event_fd(), EPOLLIN,
+                            [g = gw.get()](std::uint32_t) { g->on_tun_readable(); });
+    if (!r) {
         node.unregister_name(node.name(), gw.get());
         return unexpected(r.error());
     }
@@ -120,7 +117,7 @@ Gateway::Gateway(Node& node, EventLoop& loop, const GatewayConfig& config, int t
 }
 
 Gateway::~Gateway() {
-    (void)loop_.remove(queues_ != nullptr ? queues_->ready_fd() : tun_fd_);
+    (void)loop_.remove(device_event_fd());
     if (timer_ != TimerId::none) {
         loop_.cancel_timer(timer_);
     }
@@ -153,7 +150,7 @@ void Gateway::reload(const GatewayConfig& config) {
 // =============================================================================== TUN → flows
 
 void Gateway::on_tun_readable() {
-    ipcp::Ipcp* primary = node_.ipcps().empty() ? nullptr : node_.ipcps().front().get();
+    ipcp::Ipcp* primary = primary_ipcp();
     for (int i = 0; i < tun_read_budget; ++i) {
         // Read straight into the primary IPCP's next transmit slot: a packet for a flow on
         // that IPCP then leaves without a copy.
@@ -236,8 +233,16 @@ void Gateway::from_offloaded(ipcp::Ipcp* primary, std::span<std::byte> packet,
     from_device(packet);
 }
 
+int Gateway::device_event_fd() const {
+    return queues_ != nullptr ? queues_->ready_fd() : tun_fd_;
+}
+
+ipcp::Ipcp* Gateway::primary_ipcp() const {
+    return node_.ipcps().empty() ? nullptr : node_.ipcps().front().get();
+}
+
 void Gateway::on_queues_ready() {
-    ipcp::Ipcp* primary = node_.ipcps().empty() ? nullptr : node_.ipcps().front().get();
+    ipcp::Ipcp* primary = primary_ipcp();
     queues_->drain(tun_read_budget,
                    [this, primary](std::span<std::byte> data) { from_queue(primary, data); });
 }

@@ -94,6 +94,10 @@ private:
     void apply_config(const GatewayConfig& config);
 
     // TUN → flows
+    // The first IPCP: packets read from the device are built in its transmit slot.
+    ipcp::Ipcp* primary_ipcp() const;
+    // What the loop watches for packets from the device: its fd, or the queue workers'.
+    int device_event_fd() const;
     void on_tun_readable();
     void from_device(std::span<std::byte> sdu);  // one IP packet (TUN) or frame (TAP)
     void from_local_frame(std::span<std::byte> frame);
